@@ -1,0 +1,325 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one HTTP client of the collection: auth, TLS, timeouts, retries, pagination and errors.
+
+It knows nothing about Ansible, so the same code can later serve lookup plugins.
+This file is private to the collection: its names may change in any release.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import errno
+import http.client
+import random
+import time
+import traceback
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import (
+    OnCallAPIError,
+    OnCallError,
+    flatten_error_body,
+    redact,
+)
+from ansible_collections.oncall.grafana.plugins.module_utils.version import COLLECTION_VERSION
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # the module reports it with missing_required_lib()
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+API_PREFIX = "/api/v1"
+PAGE_SIZE = 100
+# A page past the end returns the last page again, so a loop must have a hard stop besides `next`.
+MAX_PAGES = 10000
+# Methods whose repetition cannot create anything new: safe to re-send after a 5xx or a lost answer.
+IDEMPOTENT_METHODS = frozenset(("GET", "PUT", "DELETE"))
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 30.0
+
+
+def normalize_base_url(url):
+    """Return ``scheme://host[:port][/prefix]`` of an OnCall API URL, without ``/api/v1`` or a trailing slash.
+
+    Users paste the URL from OnCall's settings page (``https://oncall-prod-....grafana.net/oncall``) or
+    the full API root (``.../api/v1/``); both are accepted.
+    """
+    if not isinstance(url, str) or not url.strip():
+        raise OnCallError("url is required: set the url option or the GRAFANA_ONCALL_URL environment variable")
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise OnCallError("url must be an http:// or https:// URL with a host, got %r" % url)
+    if parts.query or parts.fragment:
+        raise OnCallError("url must not carry a query or a fragment, got %r" % url)
+    path = parts.path.rstrip("/")
+    if path.endswith(API_PREFIX):
+        path = path[:-len(API_PREFIX)]
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def retry_after_seconds(headers):
+    """How long a 429 asks us to wait: ``Retry-After`` (seconds or HTTP date), then ``RateLimit-Reset``.
+
+    Returns None when neither header is usable.
+    """
+    value = headers.get("Retry-After")
+    if value is not None:
+        value = value.strip()
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value) if value else None
+            if when is not None:
+                return max(0.0, when.timestamp() - time.time())
+    value = headers.get("RateLimit-Reset")
+    if value is not None:
+        try:
+            return max(0.0, float(value.strip()))
+        except ValueError:
+            pass
+    return None
+
+
+def backoff_delay(attempt, cap):
+    """Exponential backoff with full jitter (attempt 1 waits up to 1 s, then 2, 4, ... up to ``cap``)."""
+    return random.uniform(0, min(cap, BACKOFF_BASE * (2 ** (attempt - 1))))
+
+
+def _exception_chain(exc):
+    seen = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__ or (exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None)
+    return seen
+
+
+def classify_transport_error(exc):
+    """Sort a requests exception into what it means for a retry.
+
+    ``not_sent``: the connection was never made, so nothing reached the server (safe to re-send anything).
+    ``reset``: the server dropped a connection before answering (real self-hosted engines close idle
+    connections without saying so); the request may or may not have been applied.
+    ``timeout``: no answer in time; the request may or may not have been applied.
+    ``tls``: certificate or TLS failure; retrying cannot help.
+    """
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "tls"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "not_sent"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timeout"
+    for link in _exception_chain(exc):
+        name = type(link).__name__
+        if name in ("NewConnectionError", "NameResolutionError") or isinstance(link, ConnectionRefusedError):
+            return "not_sent"
+    for link in _exception_chain(exc):
+        if isinstance(link, (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError)):
+            return "reset"
+        if isinstance(link, OSError) and link.errno in (errno.ECONNRESET, errno.EPIPE):
+            return "reset"
+    return "reset"
+
+
+class OnCallClient:
+    """A ``requests.Session`` bound to one OnCall API, with the collection's retry and error rules.
+
+    One instance lives for one task. Paths are relative to ``<url>/api/v1/`` (``"integrations/"``).
+    """
+
+    def __init__(self, url, token, grafana_url=None, validate_certs=True, ca_path=None, timeout=30,
+                 retries=5, max_retry_delay=120, on_retry=None, sleep=time.sleep, session=None):
+        if not token:
+            raise OnCallError("token is required: set the token option or the GRAFANA_ONCALL_ACCESS_TOKEN environment variable")
+        if timeout is None or timeout <= 0:
+            raise OnCallError("timeout must be a positive number of seconds, got %r" % (timeout,))
+        if retries is None or retries < 0:
+            raise OnCallError("retries must be 0 or more, got %r" % (retries,))
+        if max_retry_delay is None or max_retry_delay < 0:
+            raise OnCallError("max_retry_delay must be 0 or more, got %r" % (max_retry_delay,))
+        self.base_url = normalize_base_url(url)
+        self.timeout = float(timeout)
+        self.retries = int(retries)
+        self.max_retry_delay = float(max_retry_delay)
+        self.on_retry = on_retry
+        self.sleep = sleep
+        self._secrets = [token]
+        self.session = session if session is not None else requests.Session()
+        self.session.headers.update({
+            # Raw token, no "Bearer ": that is what OnCall's ApiTokenAuthentication reads.
+            "Authorization": token,
+            "Accept": "application/json",
+            "User-Agent": "oncall.grafana/%s (Ansible collection; python-requests/%s)" % (COLLECTION_VERSION, requests.__version__),
+        })
+        if grafana_url:
+            self.session.headers["X-Grafana-URL"] = grafana_url
+        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+
+    # ------------------------------------------------------------------ low level
+
+    def display_path(self, path, params=None):
+        """The path as error messages show it: ``/api/v1/integrations/?name=x`` (never the host or token)."""
+        shown = "%s/%s" % (API_PREFIX, path.lstrip("/"))
+        if params:
+            shown += "?" + urlencode(params)
+        return shown
+
+    def request(self, method, path, params=None, body=None):
+        """Send one logical request, retrying what is safe to retry; return the decoded JSON (None for 204).
+
+        Retries (at most ``retries``): a 429 on any method after the wait the server asks for; a 5xx or
+        a lost connection only for GET/PUT/DELETE. A POST whose outcome is unknown raises with
+        ``outcome_unknown=True`` so the caller can look the object up before anything is sent again.
+        """
+        method = method.upper()
+        url = "%s%s/%s" % (self.base_url, API_PREFIX, path.lstrip("/"))
+        shown = self.display_path(path, params)
+        if method == "POST":
+            # A reused keep-alive connection may already be closed by the server; a POST sent on it could
+            # be lost half way, and a POST cannot be blindly re-sent. So a POST always opens a new one.
+            self.session.close()
+        attempt = 0
+        while True:
+            try:
+                response = self.session.request(method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False)
+            except requests.exceptions.RequestException as exc:
+                kind = classify_transport_error(exc)
+                reason = self._describe_transport_error(kind, exc)
+                if kind == "tls":
+                    raise OnCallAPIError(method, shown, None, reason)
+                if method not in IDEMPOTENT_METHODS and kind != "not_sent":
+                    raise OnCallAPIError(method, shown, None, reason + "; the server may or may not have applied it",
+                                         outcome_unknown=True)
+                if attempt >= self.retries:
+                    raise OnCallAPIError(method, shown, None, "%s (gave up after %d attempts)" % (reason, attempt + 1))
+                attempt += 1
+                # A reset of a reused connection says nothing about the server's load: retry at once.
+                delay = 0.0 if kind == "reset" else backoff_delay(attempt, min(BACKOFF_CAP, self.max_retry_delay))
+                self._wait(method, shown, reason, attempt, delay)
+                continue
+
+            status = response.status_code
+            if status == 429:
+                wait = retry_after_seconds(response.headers)
+                if wait is None:
+                    wait = backoff_delay(attempt + 1, min(BACKOFF_CAP, self.max_retry_delay))
+                if wait > self.max_retry_delay:
+                    raise self._error(method, shown, response, suffix=" (the server asks to wait %d s, longer than max_retry_delay=%d s)"
+                                      % (round(wait), round(self.max_retry_delay)))
+                if attempt >= self.retries:
+                    raise self._error(method, shown, response, suffix=" (still rate limited after %d attempts)" % (attempt + 1))
+                attempt += 1
+                self._wait(method, shown, "HTTP 429", attempt, wait)
+                continue
+            if status >= 500 and method in IDEMPOTENT_METHODS and attempt < self.retries:
+                attempt += 1
+                self._wait(method, shown, "HTTP %d" % status, attempt, backoff_delay(attempt, min(BACKOFF_CAP, self.max_retry_delay)))
+                continue
+            if status >= 400:
+                raise self._error(method, shown, response, suffix=" (after %d attempts)" % (attempt + 1) if attempt else "")
+            return self._decode(method, shown, response)
+
+    def _wait(self, method, shown, reason, attempt, delay):
+        if self.on_retry is not None:
+            self.on_retry("%s %s: %s, retry %d of %d in %.1f s" % (method, shown, reason, attempt, self.retries, delay))
+        if delay > 0:
+            self.sleep(delay)
+
+    def _describe_transport_error(self, kind, exc):
+        if kind == "tls":
+            return "TLS error (%s); to trust a private CA set ca_path, or set validate_certs=false" % self._redact(str(exc))
+        if kind == "timeout":
+            return "no answer within timeout=%s s" % (int(self.timeout) if self.timeout.is_integer() else self.timeout)
+        if kind == "not_sent":
+            return "cannot connect to %s (%s)" % (self.base_url, self._redact(type(exc).__name__))
+        return "connection lost before an answer (%s)" % self._redact(str(exc))
+
+    def _decode(self, method, shown, response):
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise OnCallAPIError(method, shown, response.status_code,
+                                 "the answer is not JSON (%s); is url the OnCall API URL?" % self._redact(flatten_error_body(response.text)))
+
+    def _error(self, method, shown, response, suffix=""):
+        body = self._body(response)
+        message = self._redact(flatten_error_body(body))
+        if response.status_code in (401, 403):
+            message = "authentication or permission error: %s" % message
+        elif response.status_code == 404 and not isinstance(body, (dict, list)):
+            message = "%s; the path does not exist: is url the OnCall API URL (OnCall > Settings)?" % message
+        return OnCallAPIError(method, shown, response.status_code, message + suffix, body=body)
+
+    @staticmethod
+    def _body(response):
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    def _redact(self, text):
+        return redact(text, self._secrets)
+
+    # ------------------------------------------------------------------ helpers the resources use
+
+    def get(self, path, params=None):
+        return self.request("GET", path, params=params)
+
+    def get_or_none(self, path):
+        """GET one object; None when the API says it does not exist (JSON 404)."""
+        try:
+            return self.request("GET", path)
+        except OnCallAPIError as exc:
+            if exc.status == 404 and isinstance(exc.body, dict):
+                return None
+            raise
+
+    def post(self, path, body):
+        return self.request("POST", path, body=body)
+
+    def put(self, path, body):
+        return self.request("PUT", path, body=body)
+
+    def delete(self, path):
+        """DELETE one object; True when deleted, False when it was already gone (JSON 404)."""
+        try:
+            self.request("DELETE", path)
+        except OnCallAPIError as exc:
+            if exc.status == 404 and isinstance(exc.body, dict):
+                return False
+            raise
+        return True
+
+    def list_all(self, path, params=None):
+        """Every item of a list endpoint, walking ``page`` with ``perpage=100``.
+
+        Stops when ``next`` is null or ``current_page_number >= total_pages``: a page past the end
+        returns the last page again, so "until empty" would never end. Page URLs are built here against
+        the configured base URL; ``next`` is never followed (it is built from the server's own BASE_URL,
+        which may be unreachable or another origin).
+        """
+        query = dict(params or {})
+        query["perpage"] = PAGE_SIZE
+        items = []
+        page = 1
+        while True:
+            if page > 1:
+                query["page"] = page
+            answer = self.request("GET", path, params=query)
+            if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
+                raise OnCallAPIError("GET", self.display_path(path, query), 200, "expected a paginated list, got %s" % type(answer).__name__)
+            items.extend(answer["results"])
+            total = answer.get("total_pages")
+            current = answer.get("current_page_number", page)
+            if not answer.get("next") or (isinstance(total, int) and isinstance(current, int) and current >= total):
+                return items
+            if page >= MAX_PAGES:
+                raise OnCallAPIError("GET", self.display_path(path, query), 200, "more than %d pages; giving up" % MAX_PAGES)
+            page += 1

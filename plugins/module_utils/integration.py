@@ -1,0 +1,277 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""OnCall integrations: their options, identity rules and server quirks, on top of the resource layer.
+
+Facts used here come from the API contract (integrations section): type is read-only after create,
+templates and the default route merge on write, unknown template channels are silently ignored,
+name uniqueness is per team, and the ``team_id`` list filter is broken on self-hosted OnCall.
+This file is private to the collection: its names may change in any release.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, nulled, prune_unset
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
+
+NAME_MAX = 150
+DESCRIPTION_MAX = 250
+
+SIGNAL_TEMPLATES = ("grouping_key", "resolve_signal", "acknowledge_signal", "source_link")
+# Channels every OnCall server has, with their template fields.
+BUILTIN_CHANNELS = {
+    "slack": ("title", "message", "image_url"),
+    "web": ("title", "message", "image_url"),
+    "telegram": ("title", "message", "image_url"),
+    "sms": ("title",),
+    "phone_call": ("title",),
+}
+# Messaging backends: present only where the server runs them (msteams only on Grafana Cloud).
+BACKEND_CHANNELS = {
+    "msteams": ("title", "message", "image_url"),
+    "webhook": ("title", "message", "image_url"),
+    "mobile_app": ("title", "message"),
+    "email": ("title", "message"),
+}
+ROUTE_BACKENDS = ("msteams",)
+
+KNOWN_TYPES = ("alertmanager", "elastalert", "formatted_webhook", "grafana", "grafana_alerting", "inbound_email",
+               "kapacitor", "manual", "webhook", "zabbix")
+FORBIDDEN_TYPES = {
+    "maintenance": "OnCall hides maintenance integrations once created, so they could never be managed again",
+    "direct_paging": "OnCall creates direct_paging integrations itself, one per team",
+}
+# Fields the server changes by itself, and the ingest link and e-mail address, which carry a secret token.
+HIDDEN_FIELDS = ("link", "inbound_email", "heartbeat", "maintenance_mode", "maintenance_started_at", "maintenance_end_at")
+
+
+def _channel_options(fields):
+    return dict(type="dict", options={field: dict(type="str") for field in fields})
+
+
+def _target_options(id_key):
+    return dict(type="dict", options={id_key: dict(type="str"), "enabled": dict(type="bool")})
+
+
+TEMPLATES_OPTIONS = dict({signal: dict(type="str") for signal in SIGNAL_TEMPLATES},
+                         **{channel: _channel_options(fields) for channel, fields in dict(BUILTIN_CHANNELS, **BACKEND_CHANNELS).items()})
+
+DEFAULT_ROUTE_OPTIONS = dict(
+    escalation_chain_id=dict(type="str"),
+    slack=_target_options("channel_id"),
+    telegram=_target_options("id"),
+    msteams=_target_options("id"),
+)
+
+INTEGRATION_ARGUMENT_SPEC = dict(
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    name=dict(type="str"),
+    id=dict(type="str"),
+    team_id=dict(type="str"),
+    type=dict(type="str"),
+    description_short=dict(type="str"),
+    templates=dict(type="dict", options=TEMPLATES_OPTIONS),
+    purge_templates=dict(type="bool", default=False),
+    default_route=dict(type="dict", options=DEFAULT_ROUTE_OPTIONS),
+)
+
+
+def reference(value):
+    """References to other objects: the empty string means "none", which the API spells null."""
+    return value if value != "" else None
+
+
+def normalize_default_route(route):
+    """The default route as the API compares it: "" means null, Slack channel ids are stored upper-cased."""
+    route = dict(route)
+    if "escalation_chain_id" in route:
+        route["escalation_chain_id"] = reference(route["escalation_chain_id"])
+    for target, id_key in (("slack", "channel_id"), ("telegram", "id"), ("msteams", "id")):
+        if id_key in route.get(target, {}):
+            value = reference(route[target][id_key])
+            route[target] = dict(route[target], **{id_key: value.upper() if value and target == "slack" else value})
+    return route
+
+
+def missing_channels(desired, sample):
+    """Template channels and default-route backends the task sets but the server lacks.
+
+    ``sample`` is any integration read from the server: its templates and default route list every
+    channel the server has. Unknown channels are silently ignored on write, so they would drift forever.
+    """
+    missing = ["templates.%s" % channel for channel in desired.get("templates", {})
+               if channel not in SIGNAL_TEMPLATES and channel not in (sample.get("templates") or {})]
+    missing += ["default_route.%s" % backend for backend in desired.get("default_route", {})
+                if backend in ROUTE_BACKENDS and backend not in (sample.get("default_route") or {})]
+    return missing
+
+
+def uses_backends(desired):
+    return any(channel in BACKEND_CHANNELS for channel in desired.get("templates", {})) or \
+        any(backend in desired.get("default_route", {}) for backend in ROUTE_BACKENDS)
+
+
+def describe_team(team_id):
+    return "team %s" % team_id if team_id else "no team"
+
+
+class Integration(Resource):
+    path = "integrations/"
+    result_key = "integration"
+    label = "integration"
+    diff_always = ("name", "type", "team_id")
+    diff_hidden = HIDDEN_FIELDS
+
+    def __init__(self, module, client):
+        super().__init__(module, client)
+        # Any integration seen on the server: it shows which channels the server has.
+        self._sample = None
+        self._verify_channels_after_create = False
+
+    # ------------------------------------------------------------------ options
+
+    def validate_params(self):
+        params = self.params
+        name = params.get("name")
+        if name is not None:
+            if not name.strip():
+                raise OnCallError("name must not be empty")
+            if len(name) > NAME_MAX:
+                raise OnCallError("name is %d characters long; OnCall allows at most %d" % (len(name), NAME_MAX))
+        description = params.get("description_short")
+        if description is not None and len(description) > DESCRIPTION_MAX:
+            raise OnCallError("description_short is %d characters long; OnCall allows at most %d" % (len(description), DESCRIPTION_MAX))
+        kind = params.get("type")
+        if kind is not None:
+            if kind in FORBIDDEN_TYPES:
+                raise OnCallError("type %s cannot be managed: %s" % (kind, FORBIDDEN_TYPES[kind]))
+            if kind.startswith("legacy_"):
+                raise OnCallError("type %s is deprecated and cannot be created; use %s" % (kind, kind[len("legacy_"):]))
+            if not kind.strip():
+                raise OnCallError("type must not be empty")
+
+    def desired(self, current):
+        params = self.params
+        desired = {}
+        for key in ("name", "description_short"):
+            if params.get(key) is not None:
+                desired[key] = params[key]
+        if params.get("team_id") is not None:
+            desired["team_id"] = reference(params["team_id"])
+        templates = prune_unset(params.get("templates") or {})
+        if params.get("purge_templates") and current is not None:
+            templates = apply_changes(nulled(current.get("templates") or {}), templates)
+        if templates:
+            desired["templates"] = templates
+        default_route = normalize_default_route(prune_unset(params.get("default_route") or {}))
+        if default_route:
+            desired["default_route"] = default_route
+        return desired
+
+    # ------------------------------------------------------------------ identity
+
+    def find(self):
+        params = self.params
+        if params.get("id"):
+            found = self.client.get_or_none("%s%s/" % (self.path, params["id"]))
+            if found is None and params.get("state") == "present":
+                raise OnCallError("no integration with id %s (to create one, give name and type without id)" % params["id"])
+            return found
+        name = params["name"]
+        # No team_id filter on the server: it answers 500 on self-hosted OnCall. The team is picked here.
+        matches = [item for item in self.client.list_all(self.path, {"name": name}) if item.get("name") == name]
+        if matches:
+            self._sample = matches[0]
+        if params.get("team_id") is not None:
+            wanted = reference(params["team_id"])
+            matches = [item for item in matches if item.get("team_id") == wanted]
+        if len(matches) > 1:
+            found = ", ".join("%s (%s)" % (item.get("id"), describe_team(item.get("team_id"))) for item in matches)
+            raise OnCallError("integration name %r is ambiguous: %d integrations match: %s. Set team_id or id to pick one; "
+                              "nothing was changed" % (name, len(matches), found))
+        return matches[0] if matches else None
+
+    # ------------------------------------------------------------------ checks
+
+    def check_create(self, desired):
+        if not self.params.get("type"):
+            raise OnCallError("type is required to create integration %r (none found with that name in %s)"
+                              % (self.params["name"], self._searched_team()))
+        if not uses_backends(desired):
+            return
+        if self._sample is None:
+            # One read tells which messaging backends the server has: any integration lists them all.
+            page = self.client.get(self.path, {"perpage": 1})
+            results = (page or {}).get("results") or []
+            self._sample = results[0] if results else None
+        if self._sample is not None:
+            self._fail_on_missing_channels(missing_channels(desired, self._sample))
+        elif self.check_mode:
+            self.module.warn("No integration exists yet to show which messaging backends this server has; "
+                             "the real run verifies %s after creating it" % ", ".join(self._backends_used(desired)))
+        else:
+            self._verify_channels_after_create = True
+
+    def after_create(self, created):
+        if self._verify_channels_after_create:
+            missing = missing_channels(self.desired(None), created)
+            if missing:
+                self.client.delete(self.item_path(created))
+                self._fail_on_missing_channels(missing, " The integration just created was deleted again.")
+        return created
+
+    def check_update(self, current, desired):
+        kind = self.params.get("type")
+        if kind and current.get("type") != kind:
+            raise OnCallError("integration %r (%s) is of type %s, the task asks for %s: OnCall cannot change the type of an "
+                              "integration (it silently ignores it). Delete it and create a new one (its link changes), "
+                              "or set type to %s; nothing was changed"
+                              % (current.get("name"), current.get("id"), current.get("type"), kind, current.get("type")))
+        self._fail_on_missing_channels(missing_channels(desired, current))
+
+    def _fail_on_missing_channels(self, missing, suffix=""):
+        if missing:
+            raise OnCallError("this OnCall server has no messaging backend for %s (msteams exists only on Grafana Cloud; "
+                              "other backends can be disabled by the server's settings); nothing was written.%s"
+                              % (", ".join(missing), suffix))
+
+    @staticmethod
+    def _backends_used(desired):
+        return ["templates.%s" % c for c in desired.get("templates", {}) if c in BACKEND_CHANNELS] + \
+            ["default_route.%s" % b for b in desired.get("default_route", {}) if b in ROUTE_BACKENDS]
+
+    def _searched_team(self):
+        team = self.params.get("team_id")
+        return "any team" if team is None else describe_team(reference(team))
+
+    # ------------------------------------------------------------------ create
+
+    def create_body(self, desired):
+        return dict(desired, type=self.params["type"])
+
+    def predict_created(self, desired):
+        """The object a create would return: server-made fields and whatever the task did not set are null."""
+        sample = self._sample
+        if sample is not None:
+            templates = nulled(sample.get("templates") or {})
+            route = nulled(sample.get("default_route") or {})
+        else:
+            templates = dict({signal: None for signal in SIGNAL_TEMPLATES},
+                             **{channel: nulled(dict.fromkeys(fields)) for channel, fields in BUILTIN_CHANNELS.items()})
+            route = {"id": None, "escalation_chain_id": None,
+                     "slack": {"channel_id": None, "enabled": None}, "telegram": {"id": None, "enabled": None}}
+        predicted = {
+            "maintenance_mode": None, "maintenance_started_at": None, "maintenance_end_at": None,
+            "id": None,
+            "name": desired.get("name"),
+            "description_short": desired.get("description_short"),
+            "team_id": desired.get("team_id"),
+            "link": None, "inbound_email": None,
+            "type": self.params["type"],
+            "templates": apply_changes(templates, desired.get("templates", {})),
+            "heartbeat": None,
+            "default_route": apply_changes(route, desired.get("default_route", {})),
+        }
+        return predicted

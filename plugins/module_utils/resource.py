@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The generic resource layer: one state machine for every OnCall object a module manages.
+
+A subclass says where the object lives, how to find it and what the task wants; this class does the
+rest once for all modules: present/absent, the minimal write, check mode, Ansible's diff, the result,
+and the "never create twice" rule for POSTs whose outcome is unknown.
+
+This file is private to the collection: its names may change in any release.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import (
+    apply_changes,
+    changed_subset,
+    project,
+    without,
+)
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError
+
+
+class Resource:
+    """Base class; subclasses set the class attributes and implement the hooks marked below."""
+
+    #: list endpoint, relative to /api/v1/ (``"integrations/"``)
+    path = None
+    #: key of the object in the module result (``"integration"``)
+    result_key = None
+    #: what the object is called in messages
+    label = None
+    #: top-level keys every diff shows besides the ones the task sets
+    diff_always = ()
+    #: top-level keys never shown in a diff: secrets (ingest links) and fields the server changes on its own
+    diff_hidden = ()
+
+    def __init__(self, module, client):
+        self.module = module
+        self.client = client
+        self.params = module.params
+        self.check_mode = module.check_mode
+
+    # ------------------------------------------------------------------ hooks
+
+    def validate_params(self):
+        """Raise OnCallError for a bad option; runs before any request."""
+
+    def find(self):
+        """The existing object, or None. Raise OnCallError when the match is ambiguous."""
+        raise NotImplementedError
+
+    def desired(self, current):
+        """The managed fields as the API spells them; None means "null"; absent keys are not managed.
+
+        ``current`` is the existing object (None on create), for options such as purges whose meaning
+        depends on what exists.
+        """
+        raise NotImplementedError
+
+    def check_create(self, desired):
+        """Raise OnCallError when the object cannot be created as asked (runs before any write)."""
+
+    def check_update(self, current, desired):
+        """Raise OnCallError when the existing object cannot be made as asked (runs before any write)."""
+
+    def create_body(self, desired):
+        return dict(desired)
+
+    def predict_created(self, desired):
+        """What a create would return, for check mode: server-made fields are None."""
+        return dict(desired)
+
+    def after_create(self, created):
+        """Verify a fresh object; may delete it and raise. Returns the object to report."""
+        return created
+
+    def name_of(self, obj):
+        return obj.get("name") or obj.get("id") or ""
+
+    # ------------------------------------------------------------------ the state machine
+
+    def item_path(self, obj):
+        return "%s%s/" % (self.path, obj["id"])
+
+    def run(self):
+        self.validate_params()
+        current = self.find()
+        if self.params.get("state") == "absent":
+            return self._ensure_absent(current)
+        desired = self.desired(current)
+        if current is None:
+            return self._create(desired)
+        return self._update(current, desired)
+
+    def _ensure_absent(self, current):
+        if current is None:
+            return self._result(False, {})
+        if not self.check_mode:
+            # A 404 here means someone else deleted it meanwhile: the goal is reached either way.
+            self.client.delete(self.item_path(current))
+        return self._result(True, {}, before=without(current, self.diff_hidden), after={}, subject=current)
+
+    def _create(self, desired):
+        self.check_create(desired)
+        if self.check_mode:
+            created = self.predict_created(desired)
+        else:
+            created = self.after_create(self._post_once(self.create_body(desired)))
+        shape = self._diff_shape(desired)
+        return self._result(True, created, before={}, after=project(created, shape), subject=created)
+
+    def _update(self, current, desired):
+        self.check_update(current, desired)
+        changes = changed_subset(desired, current)
+        if not changes:
+            return self._result(False, current)
+        if self.check_mode:
+            updated = apply_changes(current, changes)
+        else:
+            updated = self.client.put(self.item_path(current), changes)
+        shape = self._diff_shape(desired)
+        return self._result(True, updated, before=project(current, shape), after=project(updated, shape), subject=current)
+
+    def _post_once(self, body):
+        """POST a create so that it can never make two objects.
+
+        When the outcome is unknown (timeout, connection lost) or the server answered 5xx, look the
+        object up first: if it is there, it was created and the task goes on with it. Only an unknown
+        outcome with nothing found is sent once more; a 5xx with nothing found is reported as is.
+        """
+        for attempt in (1, 2):
+            try:
+                return self.client.post(self.path, body)
+            except OnCallAPIError as exc:
+                server_error = exc.status is not None and exc.status >= 500
+                if not (exc.outcome_unknown or server_error):
+                    raise
+                found = self.find()
+                if found is not None:
+                    return found
+                if server_error or attempt == 2:
+                    raise
+        return None  # not reached: the second attempt returns or raises
+
+    # ------------------------------------------------------------------ result and diff
+
+    def _diff_shape(self, desired):
+        shape = {key: None for key in self.diff_always}
+        shape.update({key: value for key, value in desired.items() if key not in self.diff_hidden})
+        return shape
+
+    def _result(self, changed, obj, before=None, after=None, subject=None):
+        result = {"changed": changed, self.result_key: obj}
+        if changed and self.module._diff:
+            name = self.name_of(subject or obj)
+            result["diff"] = {
+                "before": before,
+                "after": after,
+                "before_header": "%s %s" % (self.label, name),
+                "after_header": "%s %s" % (self.label, name),
+            }
+        return result
