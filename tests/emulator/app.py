@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The WSGI application: URL routing, authentication, throttling, body parsing and the request log.
+
+The order of checks copies Django + DRF: an unknown URL is Django's HTML 404 before anything else;
+inside a view come authentication, throttling, then the method check (405) and the object lookup.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+import re
+import traceback
+from urllib.parse import quote
+
+from werkzeug.wrappers import Request, Response
+
+from control import ControlApi, FaultPlan
+from directory import SlackChannelResource, TeamResource
+from drf import ApiError, HtmlError
+from escalation_chains import EscalationChainResource
+from integrations import IntegrationResource
+from pagination import paginate
+from routes import RouteResource
+from throttle import RateThrottle, throttled_detail
+
+# OptionalSlashRouter: the trailing slash is optional; ids cannot hold "/" or ".".
+_API_PATH = re.compile(r"^/api/v1/(?P<resource>[^/.]+)(?:/(?P<pk>[^/.]+))?/?$")
+CONTROL_PREFIX = "/__emulator__/"
+# Views that carry RateLimitHeadersMixin and so add RateLimit-Reset to a 429 (TeamView does not).
+_RATELIMIT_RESET_VIEWS = ("integrations", "routes", "escalation_chains", "slack_channels")
+# DRF's http_method_names order, which is also the order of the Allow header.
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Names DRF's get_view_name gives these views (used by OPTIONS only).
+_VIEW_NAMES = {
+    "integrations": "Integration",
+    "routes": "Channel Filter",
+    "escalation_chains": "Escalation Chain",
+    "teams": "Team",
+    "slack_channels": "Slack Channel",
+}
+
+
+def json_response(status, body, headers=None):
+    # DRF's JSONRenderer: compact separators, UTF-8, no charset parameter on the content type.
+    response = Response(status=status, headers=headers or {})
+    if body is None:
+        response.headers.pop("Content-Type", None)
+    else:
+        response.set_data(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        response.headers["Content-Type"] = "application/json"
+    return response
+
+
+def html_response(error):
+    return Response(error.page, status=error.status, content_type="text/html; charset=utf-8")
+
+
+def query_for_log(args):
+    return {key: (values[0] if len(values) == 1 else values) for key, values in args.lists()}
+
+
+def body_for_log(request):
+    raw = request.get_data(cache=True)
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+class EmulatorApp:
+    """One emulated organization with one API token."""
+
+    def __init__(self, state, token, rate_limit="300/m"):
+        self.state = state
+        self.token = token
+        self.rate_limit = rate_limit
+        self.throttle = RateThrottle(rate_limit)
+        self.faults = FaultPlan()
+        # When true, the server closes each connection after answering without saying so, as a
+        # self-hosted engine behind uWSGI does ("Seen on the real engine", Connections).
+        self.close_connections = False
+        self.integrations = IntegrationResource(state)
+        self.resources = {
+            resource.name: resource
+            for resource in (self.integrations, RouteResource(state), EscalationChainResource(state), TeamResource(state), SlackChannelResource(state))
+        }
+        self.control = ControlApi(self)
+
+    def reset(self):
+        self.state.reset()
+        self.throttle.reset()
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if request.path.startswith(CONTROL_PREFIX):
+            return self.control.handle(request)(environ, start_response)
+        response = self.faults.before(request)
+        if response is None:
+            response = self.dispatch(request)
+        with self.state.lock:
+            self.state.requests.append({
+                "method": request.method,
+                "path": request.path,
+                "query": query_for_log(request.args),
+                "body": body_for_log(request),
+                "status": response.status_code,
+            })
+        return response(environ, start_response)
+
+    def dispatch(self, request):
+        match = _API_PATH.match(request.path)
+        resource = self.resources.get(match.group("resource")) if match else None
+        pk = match.group("pk") if match else None
+        if resource is None or (pk is not None and resource.name == "slack_channels"):
+            # No such URL pattern: Django answers before DRF with its HTML page.
+            return html_response(HtmlError(404))
+        allowed = self._allowed_methods(resource, pk)
+        headers = {"Allow": ", ".join(allowed), "Vary": "Accept"}
+        try:
+            self._authenticate(request)
+            self._check_throttle(resource)
+            if request.method not in allowed:
+                raise ApiError(405, {"detail": 'Method "%s" not allowed.' % request.method})
+            with self.state.lock:
+                status, body = self._run(request, resource, pk)
+        except ApiError as error:
+            headers.update(getattr(error, "headers", {}))
+            return json_response(error.status, error.body, headers)
+        except HtmlError as error:
+            return html_response(error)
+        except Exception:  # pylint: disable=broad-except
+            # A bug in the emulator looks like a crash of the real server: Django's HTML 500 page.
+            traceback.print_exc()
+            return html_response(HtmlError(500))
+        return json_response(status, body, headers)
+
+    @staticmethod
+    def _allowed_methods(resource, pk):
+        if resource.read_only:
+            methods = {"GET"}
+        elif pk is None:
+            methods = {"GET", "POST"}
+        else:
+            methods = {"GET", "PUT", "PATCH", "DELETE"}
+        methods |= {"HEAD", "OPTIONS"}
+        return [m for m in _METHOD_ORDER if m in methods]
+
+    def _authenticate(self, request):
+        # The raw token, no "Bearer "; a missing header gets the same answer as a wrong one.
+        given = request.headers.get("Authorization", "")
+        if not given or not hmac.compare_digest(given.encode("utf-8"), self.token.encode("utf-8")):
+            raise ApiError(403, {"detail": "Invalid token."})
+
+    def _check_throttle(self, resource):
+        allowed, wait = self.throttle.check(self.token)
+        if allowed:
+            return
+        error = ApiError(429, {"detail": throttled_detail(wait)})
+        error.headers = {}
+        wait = math.ceil(wait) if wait is not None else None
+        if wait:
+            # DRF's exception handler: Retry-After only when the wait is known (and not zero).
+            error.headers["Retry-After"] = "%d" % wait
+        if resource.name in _RATELIMIT_RESET_VIEWS:
+            # RateLimitHeadersMixin writes 350 when the wait is unknown.
+            error.headers["RateLimit-Reset"] = "%d" % wait if wait is not None else "350"
+        raise error
+
+    def _run(self, request, resource, pk):
+        method = request.method
+        if method == "OPTIONS":
+            # An approximation of DRF's SimpleMetadata; clients do not rely on it.
+            return 200, {
+                "name": "%s %s" % (_VIEW_NAMES[resource.name], "List" if pk is None else "Instance"),
+                "description": "",
+                "renders": ["application/json"],
+                "parses": ["application/json"] + list(_FORM_TYPES),
+            }
+        if method in ("GET", "HEAD"):
+            if pk is not None:
+                return 200, resource.retrieve(pk)
+            query = {key: values[-1] for key, values in request.args.lists()}  # QueryDict.get: last value wins
+            items = resource.list(query)
+            return 200, paginate(items, query, resource.default_page_size, self.state.base_url, self._full_path(request))
+        if method == "DELETE":
+            resource.destroy(pk)
+            return 204, None
+        data = self._parse_body(request)
+        if method == "POST":
+            return resource.create(data)
+        return resource.update(pk, data, partial=(method == "PATCH"))
+
+    @staticmethod
+    def _full_path(request):
+        """Django's get_full_path: the escaped path plus the query string as received."""
+        query = request.query_string.decode("latin-1")
+        return quote(request.path, safe="/:@&+$,-_.!~*'()") + ("?" + query if query else "")
+
+    @staticmethod
+    def _parse_body(request):
+        """DRF's parsers: JSON, form and multipart; no content type means no data."""
+        content_type = request.headers.get("Content-Type", "")
+        media_type = content_type.split(";")[0].strip().lower()
+        raw = request.get_data(cache=True)
+        if not media_type:
+            return {}
+        if media_type in _FORM_TYPES:
+            return {key: values[-1] for key, values in request.form.lists()}
+        if media_type != "application/json":
+            raise ApiError(415, {"detail": 'Unsupported media type "%s" in request.' % content_type})
+        if not raw:
+            return {}
+        try:
+            return json.loads(raw.decode(request.mimetype_params.get("charset", "utf-8")))
+        except (ValueError, LookupError) as error:
+            raise ApiError(400, {"detail": "JSON parse error - %s" % error}) from None

@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Local emulator of the Grafana OnCall public API (/api/v1/), for tests and demos.
+
+Command line (kept stable, scripts depend on it):
+
+    python tests/emulator/server.py --host 127.0.0.1 --port PORT --token TOKEN
+        [--teams NAME,NAME] [--slack-channels NAME=ID,NAME=ID] [--rate-limit N/m]
+        [--base-url URL] [--cloud] [--close-connections]
+
+It prints "OnCall emulator listening on http://HOST:PORT" once it accepts connections.
+From Python: EmulatorServer(...).start() / .url / .state / .stop(), or use it as a context manager.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from app import EmulatorApp  # noqa: E402 pylint: disable=wrong-import-position
+from store import State  # noqa: E402 pylint: disable=wrong-import-position
+from throttle import parse_rate  # noqa: E402 pylint: disable=wrong-import-position
+
+
+class _Handler(WSGIRequestHandler):
+    """Werkzeug's handler, able to drop the connection after each answer like uWSGI does."""
+
+    def handle_one_request(self):
+        super().handle_one_request()
+        if getattr(self.server.app, "close_connections", False):
+            # No "Connection: close" header is sent: the client only finds out on its next request.
+            self.close_connection = True
+
+    def log_request(self, code="-", size="-"):
+        pass  # the emulator keeps its own request log
+
+
+class EmulatorServer:
+    """A running emulator on a background thread."""
+
+    def __init__(self, token, teams=None, slack_channels=None, rate_limit="300/m", host="127.0.0.1", port=0,
+                 base_url=None, cloud=False, close_connections=False):
+        parse_rate(rate_limit)  # fail early on a bad rate
+        self.host = host
+        self.state = State(teams=teams or (), slack_channels=slack_channels, cloud=cloud)
+        self.app = EmulatorApp(self.state, token, rate_limit)
+        self.app.close_connections = close_connections
+        self._server = make_server(host, port, self.app, threaded=True, request_handler=_Handler)
+        self.port = self._server.server_port
+        self.url = "http://%s:%d" % (host, self.port)
+        self.state.base_url = (base_url or self.url).rstrip("/")
+        self._thread = None
+
+    def start(self):
+        self._thread = threading.Thread(target=self._server.serve_forever, name="oncall-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self):
+        self._server.serve_forever()
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def _pairs(text):
+    result = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, slack_id = item.partition("=")
+        if not sep or not name or not slack_id:
+            raise argparse.ArgumentTypeError("expected NAME=ID, got %r" % item)
+        result[name] = slack_id
+    return result
+
+
+def _names(text):
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _rate(text):
+    try:
+        parse_rate(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Local emulator of the Grafana OnCall public API")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--token", required=True, help="the only accepted Authorization value")
+    parser.add_argument("--teams", type=_names, default=[], help="comma-separated team names")
+    parser.add_argument("--slack-channels", type=_pairs, default=None,
+                        help="NAME=ID,... ; without it Slack is not connected")
+    parser.add_argument("--rate-limit", type=_rate, default="300/m", help="per-token rate, e.g. 300/m (DRF syntax)")
+    parser.add_argument("--base-url", default=None, help="BASE_URL for next/previous/link (default: http://HOST:PORT)")
+    parser.add_argument("--cloud", action="store_true", help="add Grafana Cloud's msteams messaging backend")
+    parser.add_argument("--close-connections", action="store_true",
+                        help="close every connection after answering, like a self-hosted engine")
+    args = parser.parse_args(argv)
+
+    server = EmulatorServer(token=args.token, teams=args.teams, slack_channels=args.slack_channels, rate_limit=args.rate_limit,
+                            host=args.host, port=args.port, base_url=args.base_url, cloud=args.cloud,
+                            close_connections=args.close_connections)
+
+    def _stop(_signum, _frame):
+        # shutdown() waits for serve_forever to return, so it must run outside the serving thread.
+        threading.Thread(target=server.stop, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    print("OnCall emulator listening on %s" % server.url, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server._server.server_close()  # pylint: disable=protected-access
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
