@@ -1,0 +1,216 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Playbook tests: the real ansible-playbook against the local OnCall emulator (or a real OnCall).
+
+Set ONCALL_TEST_URL and ONCALL_TEST_TOKEN to run against a real server instead: every object the tests
+make carries a per-run name prefix and is deleted at the end; tests that need the emulator's request
+log or control endpoints are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "emulator"))
+
+from server import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+
+TOKEN = "emulator-test-token-0123456789abcdef"
+TEAMS = ("ops", "db")
+SLACK_CHANNELS = {"alerts": "C01ALERTS", "ops-pager": "C02PAGER"}
+# Far above what the tests send, so the rate limit never trips by accident (fault tests lower it on purpose).
+TEST_RATE_LIMIT = "100000/m"
+
+
+class Target:
+    """The OnCall server under test, and an independent way to read it (plain requests, not our client)."""
+
+    def __init__(self, url, token, emulator=None):
+        self.url = url.rstrip("/")
+        self.token = token
+        self.emulator = emulator
+        self.prefix = "ansible-test-%s-" % uuid.uuid4().hex[:8]
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = token
+
+    @property
+    def is_emulator(self):
+        return self.emulator is not None
+
+    def name(self, suffix):
+        """A name unique to this test run, so a real server's other objects are never touched."""
+        return self.prefix + suffix
+
+    # -- independent read-back and setup through the raw API
+    def api(self, method, path, **kwargs):
+        response = self.http.request(method, "%s/api/v1/%s" % (self.url, path.lstrip("/")), timeout=30, **kwargs)
+        return response
+
+    def list(self, path, **params):
+        items, page = [], 1
+        while True:
+            body = self.api("GET", path, params=dict(params, perpage=100, page=page)).json()
+            items.extend(body["results"])
+            if not body["next"] or body["current_page_number"] >= body["total_pages"]:
+                return items
+            page += 1
+
+    def integrations(self, name=None):
+        found = self.list("integrations/", **({"name": name} if name else {}))
+        return [item for item in found if item["name"].startswith(self.prefix) or not self.prefix]
+
+    def create_integration(self, **body):
+        response = self.api("POST", "integrations/", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def team_id(self, name):
+        teams = self.list("teams/", name=name)
+        if not teams:
+            pytest.skip("team %r does not exist on this server" % name)
+        return teams[0]["id"]
+
+    # -- emulator only
+    def control(self, method, path, **kwargs):
+        if not self.is_emulator:
+            pytest.skip("needs the local emulator")
+        response = requests.request(method, "%s/__emulator__/%s" % (self.url, path), timeout=30, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def log(self):
+        return self.control("GET", "requests")["requests"]
+
+    def clear_log(self):
+        self.control("DELETE", "requests")
+
+    def reset(self):
+        if self.is_emulator:
+            self.control("POST", "reset")
+        else:
+            self.cleanup()
+
+    def cleanup(self):
+        for item in self.list("integrations/"):
+            if item["name"].startswith(self.prefix):
+                self.api("DELETE", "integrations/%s/" % item["id"])
+        for item in self.list("escalation_chains/"):
+            if item["name"].startswith(self.prefix):
+                self.api("DELETE", "escalation_chains/%s/" % item["id"])
+
+
+@pytest.fixture(scope="session")
+def collections_path(tmp_path_factory):
+    """A collections path where oncall.grafana is this checkout (ansible-playbook loads it from there)."""
+    root = tmp_path_factory.mktemp("collections")
+    (root / "ansible_collections" / "oncall").mkdir(parents=True)
+    (root / "ansible_collections" / "oncall" / "grafana").symlink_to(REPO, target_is_directory=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def oncall_server():
+    url, token = os.environ.get("ONCALL_TEST_URL"), os.environ.get("ONCALL_TEST_TOKEN")
+    if url and token:
+        target = Target(url, token)
+        yield target
+        target.cleanup()
+        return
+    server = EmulatorServer(token=TOKEN, teams=list(TEAMS), slack_channels=dict(SLACK_CHANNELS), rate_limit=TEST_RATE_LIMIT,
+                            host="127.0.0.1", port=0)
+    server.start()
+    try:
+        yield Target(server.url, TOKEN, emulator=server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def oncall(oncall_server, request):
+    """The server, emptied (emulator) or cleaned of this run's objects (real server), with a fresh request log."""
+    if request.node.get_closest_marker("emulator_only") and not oncall_server.is_emulator:
+        pytest.skip("needs the local emulator's request log or control endpoints")
+    oncall_server.reset()
+    yield oncall_server
+
+
+class PlayResult:
+    def __init__(self, rc, stdout, stderr, records):
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.records = records
+
+    @property
+    def results(self):
+        return [record["result"] for record in self.records]
+
+    @property
+    def last(self):
+        return self.records[-1]["result"] if self.records else {}
+
+    def __repr__(self):
+        return "PlayResult(rc=%s)\n--- stdout\n%s\n--- stderr\n%s" % (self.rc, self.stdout[-6000:], self.stderr[-3000:])
+
+
+@pytest.fixture
+def playbook(oncall, collections_path, tmp_path):
+    """Run tasks with the real ansible-playbook; returns a PlayResult with every task's result.
+
+    ``tasks`` is a list of task dicts, or YAML text (to write ``!unsafe`` templates as users do).
+    The connection comes from module_defaults unless ``connection=False``.
+    """
+    bin_dir = Path(sys.executable).parent
+    counter = iter(range(1000))
+
+    def run(tasks, check=False, diff=False, connection=True, env=None, args=(), play_vars=None):
+        index = next(counter)
+        if not isinstance(tasks, str):
+            tasks = yaml.safe_dump(tasks, sort_keys=False)
+        play = {
+            "hosts": "localhost",
+            "gather_facts": False,
+            "vars": dict({"ansible_python_interpreter": "{{ ansible_playbook_python }}"}, **(play_vars or {})),
+        }
+        if connection:
+            play["module_defaults"] = {"group/oncall.grafana.oncall": {"url": oncall.url, "token": oncall.token}}
+        text = yaml.safe_dump([play], sort_keys=False).rstrip() + "\n  tasks:\n" + textwrap.indent(tasks, "    ")
+        path = tmp_path / ("play%d.yml" % index)
+        path.write_text(text)
+        results = tmp_path / ("results%d.json" % index)
+        run_env = {key: value for key, value in os.environ.items() if not key.startswith("GRAFANA_")}
+        run_env.update({
+            "ANSIBLE_COLLECTIONS_PATH": str(collections_path),
+            "ANSIBLE_CALLBACK_PLUGINS": str(REPO / "tests" / "integration" / "callback_plugins"),
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_HOST_KEY_CHECKING": "0",
+            "ANSIBLE_LOCALHOST_WARNING": "0",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+            "ONCALL_TEST_RESULTS": str(results),
+        })
+        run_env.update(env or {})
+        command = [str(bin_dir / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(path)]
+        command += ["--check"] if check else []
+        command += ["--diff"] if diff else []
+        command += list(args)
+        proc = subprocess.run(command, env=run_env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
+        records = json.loads(results.read_text()) if results.exists() else []
+        return PlayResult(proc.returncode, proc.stdout, proc.stderr, records)
+
+    return run
