@@ -59,12 +59,13 @@ class EmulatorServer:
         self._thread = None
 
     def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever, name="oncall-emulator", daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, name="oncall-emulator", daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self):
-        self._server.serve_forever()
+        # A short poll interval keeps stop() quick, which matters with one server per test.
+        self._server.serve_forever(poll_interval=0.05)
 
     def stop(self):
         self._server.shutdown()

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures: a fresh emulator per test and a tiny client for it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+import requests
+
+EMULATOR_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if EMULATOR_DIR not in sys.path:
+    sys.path.insert(0, EMULATOR_DIR)
+
+from server import EmulatorServer  # noqa: E402 pylint: disable=wrong-import-position
+
+TOKEN = "t0ken"
+SLACK_CHANNELS = {"alerts": "C01ALERTS", "ops-alerts": "C02OPS"}
+
+
+class Api:
+    """requests with the token, relative paths under /api/v1/, and control helpers."""
+
+    def __init__(self, server):
+        self.server = server
+        self.base = server.url + "/api/v1/"
+
+    def request(self, method, path, token=TOKEN, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if token is not None:
+            headers.setdefault("Authorization", token)
+        return requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):  # pylint: disable=redefined-outer-name
+        return self.request("POST", path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):  # pylint: disable=redefined-outer-name
+        return self.request("PUT", path, json=json, **kwargs)
+
+    def patch(self, path, json=None, **kwargs):  # pylint: disable=redefined-outer-name
+        return self.request("PATCH", path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+    def control(self, method, name, json=None):  # pylint: disable=redefined-outer-name
+        return requests.request(method, self.server.url + "/__emulator__/" + name, json=json, timeout=10)
+
+    def log(self):
+        return self.control("GET", "requests").json()["requests"]
+
+    def team_id(self, name):
+        return next(t["id"] for t in self.get("teams/").json()["results"] if t["name"] == name)
+
+    def integration(self, **body):
+        body.setdefault("type", "webhook")
+        response = self.post("integrations/", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def chain(self, name, **body):
+        response = self.post("escalation_chains/", json=dict(body, name=name))
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def route(self, integration_id, regex="x", chain=None, **body):
+        body.update(integration_id=integration_id, routing_regex=regex, escalation_chain_id=chain)
+        response = self.post("routes/", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+def start_server(**kwargs):
+    options = dict(token=TOKEN, teams=["ops", "db"], slack_channels=dict(SLACK_CHANNELS), rate_limit="300/m", host="127.0.0.1", port=0)
+    options.update(kwargs)
+    return EmulatorServer(**options).start()
+
+
+@pytest.fixture
+def emulator():
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(emulator):  # pylint: disable=redefined-outer-name
+    return Api(emulator)
+
+
+@pytest.fixture
+def make_api():
+    """Start an emulator with other options; stopped at the end of the test."""
+    servers = []
+
+    def _make(**kwargs):
+        servers.append(start_server(**kwargs))
+        return Api(servers[-1])
+
+    yield _make
+    for server in servers:
+        server.stop()
