@@ -1,0 +1,92 @@
+# Developer and CI entry points for the oncall.grafana collection.
+#
+#   make venv         create/refresh both test venvs under .build/ (idempotent)
+#   make test         every check below, in order, stopping at the first failure
+#   make lint         ansible-lint (production) + antsibull-changelog lint + antsibull-docs lint
+#   make sanity       ansible-test sanity (newest ansible-core, no Docker)
+#   make pytest       pytest on tests/ with the oldest and the newest ansible-core
+#   make build-smoke  build the tarball, install it, render every module's docs
+#   make demo         run hack/demo.sh (local emulator only; GRAFANA_* are ignored)
+#   make demo-real    the same demo against the real OnCall in GRAFANA_ONCALL_URL/_ACCESS_TOKEN
+#   make lock         re-resolve tests/requirements-*-constraints.txt (needs PyPI)
+#   make clean        remove .build/ (venvs, caches, build output)
+#
+# Everything is installed from PyPI into .build/ by these files; nothing global.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+.DELETE_ON_ERROR:
+
+
+BUILD       := .build
+VENV_OLD    := $(BUILD)/venv-2.19
+VENV_NEW    := $(BUILD)/venv-2.21
+PY_OLD      := 3.11
+PY_NEW      := 3.12
+REQ_OLD     := tests/requirements-2.19.txt
+REQ_NEW     := tests/requirements-2.21.txt
+PYTEST_ARGS ?=
+SANITY_ARGS ?=
+
+export PIP_CACHE_DIR ?= $(abspath $(BUILD))/pip-cache
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+# Never hand a developer's real Grafana / OnCall credentials to a test step
+# (hack/lib.sh's scrub_env removes every GRAFANA_* variable again inside the
+# scripts). ONCALL_TEST_URL / ONCALL_TEST_TOKEN are passed through on purpose.
+# Only `make demo-real` sees GRAFANA_ONCALL_URL / GRAFANA_ONCALL_ACCESS_TOKEN.
+NO_CREDS := env -u GRAFANA_ONCALL_URL -u GRAFANA_ONCALL_ACCESS_TOKEN -u GRAFANA_URL
+STEP := $(NO_CREDS) bash hack/step.sh
+
+.PHONY: help venv venv-2.19 venv-2.21 test lint sanity pytest pytest-2.19 pytest-2.21 \
+        build-smoke demo demo-real lock clean
+
+help:
+	@sed -n -E 's/^#   (make .*)/\1/p' Makefile
+
+venv: venv-2.19 venv-2.21
+
+venv-2.19:
+	@$(STEP) "venv 2.19" bash hack/venv.sh $(VENV_OLD) $(PY_OLD) $(REQ_OLD)
+
+venv-2.21:
+	@$(STEP) "venv 2.21" bash hack/venv.sh $(VENV_NEW) $(PY_NEW) $(REQ_NEW)
+
+# Static checks first (cheap, catch metadata/doc problems), then the test suites,
+# then the packaging smoke test.
+test: venv lint sanity pytest build-smoke
+	@printf '\n==== make test: all steps passed ====\n'
+
+lint: venv-2.21
+	@$(STEP) "lint" bash hack/lint.sh $(VENV_NEW)
+
+sanity: venv-2.21
+	@$(STEP) "sanity" bash hack/sanity.sh $(VENV_NEW) $(PY_NEW) $(SANITY_ARGS)
+
+pytest: pytest-2.19 pytest-2.21
+
+pytest-2.19: venv-2.19
+	@$(STEP) "pytest 2.19" bash hack/pytest.sh $(VENV_OLD) $(PYTEST_ARGS)
+
+pytest-2.21: venv-2.21
+	@$(STEP) "pytest 2.21" bash hack/pytest.sh $(VENV_NEW) $(PYTEST_ARGS)
+
+build-smoke: venv
+	@$(STEP) "build-smoke" bash hack/build-smoke.sh $(VENV_NEW) $(VENV_OLD)
+
+demo:
+	@$(STEP) "demo" bash hack/demo.sh
+
+# Deliberately not scrubbed: this is the one target meant to reach a real OnCall.
+demo-real:
+	@DEMO_REAL=1 bash hack/step.sh "demo (real OnCall)" bash hack/demo.sh
+
+lock:
+	bash hack/lock.sh 2.19 $(PY_OLD)
+	bash hack/lock.sh 2.21 $(PY_NEW)
+
+clean:
+	rm -rf $(BUILD)
