@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The stable command line."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import requests
+
+EMULATOR_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_cli_start_call_stop():
+    command = [sys.executable, os.path.join(EMULATOR_DIR, "server.py"), "--host", "127.0.0.1", "--port", "0", "--token", "cli-token",
+               "--teams", "ops,db", "--slack-channels", "alerts=C01ALERTS,ops=C02OPS", "--rate-limit", "100/m"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        match = re.fullmatch(r"OnCall emulator listening on (http://127\.0\.0\.1:(\d+))\n", line)
+        assert match, line
+        url = match.group(1)
+        teams = requests.get(url + "/api/v1/teams/", headers={"Authorization": "cli-token"}, timeout=10).json()
+        assert [t["name"] for t in teams["results"]] == ["ops", "db"]
+        channels = requests.get(url + "/api/v1/slack_channels/", headers={"Authorization": "cli-token"}, timeout=10).json()
+        assert channels["results"] == [{"name": "alerts", "slack_id": "C01ALERTS"}, {"name": "ops", "slack_id": "C02OPS"}]
+        assert requests.get(url + "/api/v1/teams/", headers={"Authorization": "Bearer cli-token"}, timeout=10).status_code == 403
+    finally:
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+
+
+def test_cli_rejects_bad_rate():
+    result = subprocess.run([sys.executable, os.path.join(EMULATOR_DIR, "server.py"), "--token", "t", "--rate-limit", "lots"],
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2
+    assert "invalid rate" in result.stderr
