@@ -401,5 +401,5 @@ def ansible_params(argument_spec, **given):
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
     result = ArgumentSpecValidator(argument_spec).validate(given)
-    assert not result.errors, result.error_messages
+    assert not result.error_messages, result.error_messages
     return result.validated_parameters
