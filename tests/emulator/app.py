@@ -194,7 +194,7 @@ class EmulatorApp:
         data = self._parse_body(request)
         if method == "POST":
             return resource.create(data)
-        return resource.update(pk, data, partial=(method == "PATCH"))
+        return resource.update(pk, data, partial=method == "PATCH")
 
     @staticmethod
     def _full_path(request):

@@ -34,7 +34,12 @@ class FaultPlan:
     def __init__(self):
         self.rules = []
 
-    def before(self, request):  # pylint: disable=unused-argument
+    def before(self, request):
+        """The canned answer for this request, if a rule matches (no rule kinds exist yet)."""
+        for rule in self.rules:
+            response = rule(request)
+            if response is not None:
+                return response
         return None
 
     def clear(self):

@@ -130,9 +130,9 @@ def _move_to(route, order, group):
     for other in group:
         if other is route:
             continue
-        if route.order < order and route.order < other.order <= order:
+        if route.order < other.order <= order:
             other.order -= 1
-        elif order < route.order and order <= other.order < route.order:
+        elif order <= other.order < route.order:
             other.order += 1
     route.order = order
 

@@ -76,7 +76,7 @@ class Api:
 
 
 def start_server(**kwargs):
-    options = dict(token=TOKEN, teams=["ops", "db"], slack_channels=dict(SLACK_CHANNELS), rate_limit="300/m", host="127.0.0.1", port=0)
+    options = {"token": TOKEN, "teams": ["ops", "db"], "slack_channels": dict(SLACK_CHANNELS), "rate_limit": "300/m", "host": "127.0.0.1", "port": 0}
     options.update(kwargs)
     return EmulatorServer(**options).start()
 

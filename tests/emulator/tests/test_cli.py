@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 
+import pytest
 import requests
 
 EMULATOR_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def test_cli_start_call_stop():
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_cli_start_call_stop(stop_signal):
     command = [sys.executable, os.path.join(EMULATOR_DIR, "server.py"), "--host", "127.0.0.1", "--port", "0", "--token", "cli-token",
                "--teams", "ops,db", "--slack-channels", "alerts=C01ALERTS,ops=C02OPS", "--rate-limit", "100/m"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        _check_running_emulator(process, stop_signal)
+
+
+def _check_running_emulator(process, stop_signal):
     try:
         line = process.stdout.readline()
         match = re.fullmatch(r"OnCall emulator listening on (http://127\.0\.0\.1:(\d+))\n", line)
@@ -29,7 +36,7 @@ def test_cli_start_call_stop():
         assert channels["results"] == [{"name": "alerts", "slack_id": "C01ALERTS"}, {"name": "ops", "slack_id": "C02OPS"}]
         assert requests.get(url + "/api/v1/teams/", headers={"Authorization": "Bearer cli-token"}, timeout=10).status_code == 403
     finally:
-        process.terminate()
+        process.send_signal(stop_signal)
         assert process.wait(timeout=10) == 0
 
 
