@@ -228,7 +228,7 @@ def test_429_asking_longer_than_max_retry_delay_fails_at_once_naming_it():
 
 
 def test_more_429s_than_retries_fail_with_server_message_and_attempt_count():
-    harness = Harness(*[response(429, THROTTLED, headers={"Retry-After": "1"}) for _ in range(3)], retries=2)
+    harness = Harness(*[response(429, THROTTLED, headers={"Retry-After": "1"}) for dummy in range(3)], retries=2)
     with pytest.raises(OnCallAPIError) as caught:
         harness.client.post("integrations/", {"type": "webhook"})
     assert len(harness.calls) == 3
@@ -266,7 +266,7 @@ def test_backoff_delay_grows_exponentially_up_to_the_cap(max_jitter):
 
 
 def test_backoff_delay_is_jittered_within_bounds():
-    delays = [backoff_delay(3, 30.0) for _ in range(200)]
+    delays = [backoff_delay(3, 30.0) for dummy in range(200)]
     assert all(0.0 <= delay <= 4.0 for delay in delays)
     assert len(set(delays)) > 1
 
@@ -283,7 +283,7 @@ def test_5xx_is_retried_for_idempotent_methods(method, max_jitter):
 
 
 def test_5xx_on_get_gives_up_after_retries_with_status_and_attempts():
-    harness = Harness(*[response(503, text=DJANGO_500) for _ in range(3)], retries=2)
+    harness = Harness(*[response(503, text=DJANGO_500) for dummy in range(3)], retries=2)
     with pytest.raises(OnCallAPIError) as caught:
         harness.client.get("integrations/")
     assert len(harness.calls) == 3
@@ -327,7 +327,7 @@ def test_connection_reset_on_get_is_retried_at_once_without_sleep(kind):
 
 
 def test_read_timeout_on_get_is_retried_with_backoff_and_then_says_it_gave_up(max_jitter):
-    harness = Harness(*[transport_error("read_timeout") for _ in range(3)], retries=2, timeout=30)
+    harness = Harness(*[transport_error("read_timeout") for dummy in range(3)], retries=2, timeout=30)
     with pytest.raises(OnCallAPIError) as caught:
         harness.client.get("integrations/")
     assert len(harness.calls) == 3
@@ -356,7 +356,7 @@ def test_post_that_never_connected_is_retried(kind):
 
 
 def test_connection_refused_error_names_the_base_url_and_is_not_outcome_unknown():
-    harness = Harness(*[transport_error("refused", "POST") for _ in range(2)], retries=1)
+    harness = Harness(*[transport_error("refused", "POST") for dummy in range(2)], retries=1)
     with pytest.raises(OnCallAPIError) as caught:
         harness.client.post("integrations/", {"type": "webhook"})
     assert caught.value.outcome_unknown is False

@@ -22,5 +22,5 @@ def test_collection_version_equals_galaxy_yml_version():
 
 
 def test_collection_version_is_semver():
-    parts = COLLECTION_VERSION.split("-")[0].split(".")
+    parts = COLLECTION_VERSION.split("-", maxsplit=1)[0].split(".")
     assert len(parts) == 3 and all(part.isdigit() for part in parts)
