@@ -10,9 +10,11 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import errno
 import http.client
+import math
 import random
 import time
 import traceback
@@ -63,27 +65,47 @@ def normalize_base_url(url):
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+def strip_userinfo(url):
+    """The URL without ``user:password@``, for messages."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+
+
 def retry_after_seconds(headers):
     """How long a 429 asks us to wait: ``Retry-After`` (seconds or HTTP date), then ``RateLimit-Reset``.
 
     Returns None when neither header is usable.
     """
-    value = headers.get("Retry-After")
-    if value is not None:
-        value = value.strip()
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(value) if value else None
-            if when is not None:
-                return max(0.0, when.timestamp() - time.time())
-    value = headers.get("RateLimit-Reset")
-    if value is not None:
-        try:
-            return max(0.0, float(value.strip()))
-        except ValueError:
-            pass
-    return None
+    value = _seconds(headers.get("Retry-After"))
+    if value is None:
+        value = _http_date_delay(headers.get("Retry-After"))
+    if value is None:
+        value = _seconds(headers.get("RateLimit-Reset"))
+    return value
+
+
+def _seconds(value):
+    """A header holding a number of seconds; None when absent or not a number. ``inf`` stays inf (too long)."""
+    try:
+        seconds = float(value.strip())
+    except (AttributeError, ValueError):
+        return None
+    return None if math.isnan(seconds) else max(0.0, seconds)
+
+
+def _http_date_delay(value):
+    """Seconds until the HTTP date in a Retry-After header; None when it is no date."""
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:  # RFC 9110 dates are GMT
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, when.timestamp() - time.time())
 
 
 def backoff_delay(attempt, cap):
@@ -107,9 +129,13 @@ def classify_transport_error(exc):
     connections without saying so); the request may or may not have been applied.
     ``timeout``: no answer in time; the request may or may not have been applied.
     ``tls``: certificate or TLS failure; retrying cannot help.
+    ``invalid``: the request could not even be built (bad header or URL); retrying cannot help.
     """
     if isinstance(exc, requests.exceptions.SSLError):
         return "tls"
+    if isinstance(exc, (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidSchema)):
+        return "invalid"
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "not_sent"
     if isinstance(exc, requests.exceptions.Timeout):
@@ -136,6 +162,10 @@ class OnCallClient:
                  retries=5, max_retry_delay=120, on_retry=None, sleep=time.sleep, session=None):
         if not token:
             raise OnCallError("token is required: set the token option or the GRAFANA_ONCALL_ACCESS_TOKEN environment variable")
+        if any(char.isspace() or not char.isprintable() for char in token):
+            # requests would refuse the header and quote it, escaped, in its error: fail here without showing it.
+            raise OnCallError("token contains white space or control characters (a trailing newline from a file?); "
+                              "strip it, for example with the trim filter")
         if timeout is None or timeout <= 0:
             raise OnCallError("timeout must be a positive number of seconds, got %r" % (timeout,))
         if retries is None or retries < 0:
@@ -143,12 +173,13 @@ class OnCallClient:
         if max_retry_delay is None or max_retry_delay < 0:
             raise OnCallError("max_retry_delay must be 0 or more, got %r" % (max_retry_delay,))
         self.base_url = normalize_base_url(url)
+        self.shown_base_url = strip_userinfo(self.base_url)
         self.timeout = float(timeout)
         self.retries = int(retries)
         self.max_retry_delay = float(max_retry_delay)
         self.on_retry = on_retry
         self.sleep = sleep
-        self._secrets = [token]
+        self._secrets = [token, urlsplit(self.base_url).password]
         self.session = session if session is not None else requests.Session()
         self.session.headers.update({
             # Raw token, no "Bearer ": that is what OnCall's ApiTokenAuthentication reads.
@@ -190,7 +221,7 @@ class OnCallClient:
             except requests.exceptions.RequestException as exc:
                 kind = classify_transport_error(exc)
                 reason = self._describe_transport_error(kind, exc)
-                if kind == "tls":
+                if kind in ("tls", "invalid"):
                     raise OnCallAPIError(method, shown, None, reason)
                 if method not in IDEMPOTENT_METHODS and kind != "not_sent":
                     raise OnCallAPIError(method, shown, None, reason + "; the server may or may not have applied it",
@@ -209,8 +240,9 @@ class OnCallClient:
                 if wait is None:
                     wait = backoff_delay(attempt + 1, min(BACKOFF_CAP, self.max_retry_delay))
                 if wait > self.max_retry_delay:
-                    raise self._error(method, shown, response, suffix=" (the server asks to wait %d s, longer than max_retry_delay=%d s)"
-                                      % (round(wait), round(self.max_retry_delay)))
+                    asked = "%d s" % round(wait) if math.isfinite(wait) else "without limit"
+                    raise self._error(method, shown, response, suffix=" (the server asks to wait %s, longer than max_retry_delay=%d s)"
+                                      % (asked, round(self.max_retry_delay)))
                 if attempt >= self.retries:
                     raise self._error(method, shown, response, suffix=" (still rate limited after %d attempts)" % (attempt + 1))
                 attempt += 1
@@ -222,6 +254,10 @@ class OnCallClient:
                 continue
             if status >= 400:
                 raise self._error(method, shown, response, suffix=" (after %d attempts)" % (attempt + 1) if attempt else "")
+            if 300 <= status < 400:
+                # Redirects are not followed (they could drop the Authorization header or turn a PUT into a GET).
+                raise OnCallAPIError(method, shown, status, "redirected to %s; set url to the address it redirects to"
+                                     % strip_userinfo(response.headers.get("Location", "(no Location header)")))
             return self._decode(method, shown, response)
 
     def _wait(self, method, shown, reason, attempt, delay):
@@ -236,7 +272,9 @@ class OnCallClient:
         if kind == "timeout":
             return "no answer within timeout=%s s" % (int(self.timeout) if self.timeout.is_integer() else self.timeout)
         if kind == "not_sent":
-            return "cannot connect to %s (%s)" % (self.base_url, self._redact(type(exc).__name__))
+            return "cannot connect to %s (%s)" % (self.shown_base_url, type(exc).__name__)
+        if kind == "invalid":
+            return "the request could not be built (%s)" % type(exc).__name__
         return "connection lost before an answer (%s)" % self._redact(str(exc))
 
     def _decode(self, method, shown, response):

@@ -51,7 +51,7 @@ def flatten_error_body(body):
     field dicts whose values are lists or nested dicts, ``non_field_errors``, a bare list, or text.
     Nested keys are joined with ``.`` so ``{"slack": {"channel_id": ["x"]}}`` reads ``slack.channel_id: x``.
     """
-    if body is None or body == "":
+    if body is None or (isinstance(body, str) and not body.strip()):
         return "(empty answer)"
     if isinstance(body, dict):
         if set(body) == {"detail"}:

@@ -33,4 +33,5 @@ def run_resource(module, resource_class):
         module.fail_json(msg=str(exc), method=exc.method, path=exc.path, status=exc.status)
     except OnCallError as exc:
         module.fail_json(msg=str(exc))
-    module.exit_json(**result)
+    else:
+        module.exit_json(**result)

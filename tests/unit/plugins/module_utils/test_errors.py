@@ -92,8 +92,6 @@ def test_empty_body_says_so(body):
     assert flatten_error_body(body) == "(empty answer)"
 
 
-@pytest.mark.xfail(reason="BUG: a whitespace-only body (a proxy's bare newline) flattens to '' instead of '(empty answer)', "
-                          "so the message ends in 'HTTP 502: '", strict=True)
 def test_whitespace_only_body_says_it_is_empty():
     assert flatten_error_body("\n") == "(empty answer)"
 
