@@ -82,9 +82,9 @@ class EmulatorApp:
         self.rate_limit = rate_limit
         self.throttle = RateThrottle(rate_limit)
         self.faults = FaultPlan()
-        # When true, the server closes each connection after answering without saying so, as a
-        # self-hosted engine behind uWSGI does ("Seen on the real engine", Connections).
-        self.close_connections = False
+        # When true, the server leaves out "Connection: close" although it closes every connection,
+        # as a self-hosted engine served by uWSGI does ("Seen on the real engine", Connections).
+        self.silent_close = False
         self.integrations = IntegrationResource(state)
         self.resources = {
             resource.name: resource

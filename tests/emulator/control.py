@@ -28,7 +28,8 @@ class FaultPlan:
 
     A later version can hold rules such as "the next 2 POST /api/v1/routes/ answer 502", delays, or
     connection resets; `before` returns a Response to send instead of the real one, or None.
-    The "close every connection after answering" mode is EmulatorApp.close_connections.
+    Connections are always closed after one answer (Werkzeug's server does that); EmulatorApp.silent_close
+    leaves out the "Connection: close" header, like the real engine.
     """
 
     def __init__(self):

@@ -6,7 +6,7 @@ Command line (kept stable, scripts depend on it):
 
     python tests/emulator/server.py --host 127.0.0.1 --port PORT --token TOKEN
         [--teams NAME,NAME] [--slack-channels NAME=ID,NAME=ID] [--rate-limit N/m]
-        [--base-url URL] [--cloud] [--close-connections]
+        [--base-url URL] [--cloud] [--silent-close]
 
 It prints "OnCall emulator listening on http://HOST:PORT" once it accepts connections.
 From Python: EmulatorServer(...).start() / .url / .state / .stop(), or use it as a context manager.
@@ -30,28 +30,65 @@ from throttle import parse_rate  # noqa: E402 pylint: disable=wrong-import-posit
 
 
 class _Handler(WSGIRequestHandler):
-    """Werkzeug's handler, able to drop the connection after each answer like uWSGI does."""
+    """Werkzeug's handler, able to close connections silently like uWSGI does.
 
-    def handle_one_request(self):
-        super().handle_one_request()
-        if getattr(self.server.app, "close_connections", False):
-            # No "Connection: close" header is sent: the client only finds out on its next request.
-            self.close_connection = True
+    Werkzeug's server closes every connection after one answer and says so with "Connection: close".
+    A self-hosted engine also closes, but without the header, so a client that pools connections only
+    finds out when its next request on that connection fails ("Seen on the real engine", Connections).
+    """
+
+    def run_wsgi(self):
+        if getattr(self.server.app, "silent_close", False):
+            # Werkzeug drains unread input after answering, and would swallow (and block on) the next
+            # request a pooling client sends on this connection. Stop reading once the answer starts,
+            # so the socket closes with that request unread and the client sees a reset, as in reality.
+            self.rfile = _InputUntilAnswer(self.rfile)
+        super().run_wsgi()
+
+    def send_header(self, keyword, value):
+        if keyword.lower() == "connection" and isinstance(self.rfile, _InputUntilAnswer):
+            self.close_connection = True  # what http.server would have derived from the header
+            self.rfile.answering = True
+            return
+        super().send_header(keyword, value)
 
     def log_request(self, code="-", size="-"):
         pass  # the emulator keeps its own request log
+
+
+class _InputUntilAnswer:
+    """A request stream that reads as empty once the answer has started."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.answering = False
+
+    def read(self, *args):
+        return b"" if self.answering else self._stream.read(*args)
+
+    def read1(self, *args):
+        return b"" if self.answering else self._stream.read1(*args)
+
+    def readline(self, *args):
+        return b"" if self.answering else self._stream.readline(*args)
+
+    def readinto(self, buffer):
+        return 0 if self.answering else self._stream.readinto(buffer)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 class EmulatorServer:
     """A running emulator on a background thread."""
 
     def __init__(self, token, teams=None, slack_channels=None, rate_limit="300/m", host="127.0.0.1", port=0,
-                 base_url=None, cloud=False, close_connections=False):
+                 base_url=None, cloud=False, silent_close=False):
         parse_rate(rate_limit)  # fail early on a bad rate
         self.host = host
         self.state = State(teams=teams or (), slack_channels=slack_channels, cloud=cloud)
         self.app = EmulatorApp(self.state, token, rate_limit)
-        self.app.close_connections = close_connections
+        self.app.silent_close = silent_close
         self._server = make_server(host, port, self.app, threaded=True, request_handler=_Handler)
         self.port = self._server.server_port
         self.url = "http://%s:%d" % (host, self.port)
@@ -114,13 +151,13 @@ def main(argv=None):
     parser.add_argument("--rate-limit", type=_rate, default="300/m", help="per-token rate, e.g. 300/m (DRF syntax)")
     parser.add_argument("--base-url", default=None, help="BASE_URL for next/previous/link (default: http://HOST:PORT)")
     parser.add_argument("--cloud", action="store_true", help="add Grafana Cloud's msteams messaging backend")
-    parser.add_argument("--close-connections", action="store_true",
-                        help="close every connection after answering, like a self-hosted engine")
+    parser.add_argument("--silent-close", action="store_true",
+                        help="close connections without a Connection: close header, like a self-hosted engine")
     args = parser.parse_args(argv)
 
     server = EmulatorServer(token=args.token, teams=args.teams, slack_channels=args.slack_channels, rate_limit=args.rate_limit,
                             host=args.host, port=args.port, base_url=args.base_url, cloud=args.cloud,
-                            close_connections=args.close_connections)
+                            silent_close=args.silent_close)
 
     def _stop(_signum, _frame):
         # shutdown() waits for serve_forever to return, so it must run outside the serving thread.
