@@ -155,9 +155,11 @@ class Integration(Resource):
     def desired(self, current):
         params = self.params
         desired = {}
-        for key in ("name", "description_short"):
-            if params.get(key) is not None:
-                desired[key] = params[key]
+        if params.get("name") is not None:
+            desired["name"] = params["name"]
+        if params.get("description_short") is not None:
+            # OnCall refuses a blank description ("This field may not be blank."); null is how it clears one.
+            desired["description_short"] = params["description_short"] or None
         if params.get("team_id") is not None:
             desired["team_id"] = reference(params["team_id"])
         templates = prune_unset(params.get("templates") or {})

@@ -63,7 +63,8 @@ options:
     type: str
   description_short:
     description:
-      - A short description, at most 250 characters. Sent and compared exactly as given, V("") included.
+      - A short description, at most 250 characters. Sent and compared exactly as given.
+      - V("") clears the description (OnCall refuses a blank description, so it is sent as null).
     type: str
   templates:
     description:
@@ -237,7 +238,7 @@ notes:
   - Omitted, empty and null follow one rule for every option. An option left out, or null (Ansible cannot tell them apart),
     is not managed. For a reference to another object (O(team_id), O(default_route.escalation_chain_id),
     O(default_route.slack.channel_id), O(default_route.telegram.id), O(default_route.msteams.id)) the empty string means
-    none and is sent as null. Text is sent exactly as given.
+    none and is sent as null. Text is sent exactly as given, except that O(description_short=) clears the description.
   - If a create's outcome is unknown (timeout, connection lost), the module looks the integration up before sending it again,
     so one task never makes two integrations.
   - See the collection's C(docs/oncall_integration.md) for a worked example, the request budget and troubleshooting.

@@ -369,3 +369,17 @@ def test_url_with_api_v1_suffix_is_accepted(oncall, playbook):
         "name": name, "type": "webhook", "url": oncall.url + "/api/v1/", "token": oncall.token}}], connection=False)
     assert play.rc == 0, play
     assert len(oncall.integrations(name)) == 1
+
+
+def test_empty_description_clears_it_and_empty_template_is_kept(oncall, playbook):
+    """OnCall refuses a blank description (so "" is sent as null) but stores "" templates as they are."""
+    name = oncall.name("blank")
+    oncall.create_integration(name=name, type="webhook", description_short="old")
+    task = [{"name": "Blank", "oncall.grafana.oncall_integration": {"name": name, "description_short": "", "templates": {"web": {"title": ""}}}}]
+    play = playbook(task)
+    assert play.rc == 0, play
+    assert play.last["changed"] is True
+    [stored] = oncall.integrations(name)
+    assert stored["description_short"] is None and stored["templates"]["web"]["title"] == ""
+    again = playbook(task)
+    assert again.rc == 0 and again.last["changed"] is False

@@ -104,10 +104,22 @@ def test_update_in_check_mode_writes_nothing_and_predicts_the_result():
     assert result["diff"]["after"]["templates"] == {"slack": {"title": "new"}}
 
 
-def test_update_of_description_to_empty_string_is_sent_exactly():
+def test_empty_description_clears_it_with_null_since_oncall_refuses_blank():
     client = FakeClient([integration("C1", "alerts", description_short="d")])
     run(client, name="alerts", description_short="")
-    assert client.writes() == [("PUT", "integrations/C1/", {"description_short": ""})]
+    assert client.writes() == [("PUT", "integrations/C1/", {"description_short": None})]
+
+
+def test_empty_description_on_a_description_less_integration_is_unchanged():
+    client = FakeClient([integration("C1", "alerts", description_short=None)])
+    result, dummy = run(client, name="alerts", description_short="")
+    assert result["changed"] is False and client.writes() == []
+
+
+def test_empty_template_is_sent_exactly_as_the_empty_string():
+    client = FakeClient([integration("C1", "alerts")])
+    run(client, name="alerts", templates={"web": {"title": ""}})
+    assert client.writes() == [("PUT", "integrations/C1/", {"templates": {"web": {"title": ""}}})]
 
 
 # ------------------------------------------------------------------ create
