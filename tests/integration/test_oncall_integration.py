@@ -383,3 +383,31 @@ def test_empty_description_clears_it_and_empty_template_is_kept(oncall, playbook
     assert stored["description_short"] is None and stored["templates"]["web"]["title"] == ""
     again = playbook(task)
     assert again.rc == 0 and again.last["changed"] is False
+
+
+@pytest.mark.emulator_only
+def test_server_that_silently_closes_connections_converges_without_doubles(oncall, playbook):
+    """Self-hosted OnCall closes each connection after answering without saying so: reused connections reset."""
+    from server import EmulatorServer  # pylint: disable=import-outside-toplevel
+    with EmulatorServer(token="close-token", host="127.0.0.1", port=0, silent_close=True, rate_limit="100000/m") as server:
+        connection = {"url": server.url, "token": "close-token"}
+        names = ["silent-%d" % index for index in range(5)]
+
+        def tasks(title):
+            return [{"name": "Manage %s" % name, "oncall.grafana.oncall_integration": dict(
+                connection, name=name, type="webhook", templates={"web": {"title": title}})} for name in names]
+
+        # create (GET + POST), update (GET + PUT on a connection the server may have closed), unchanged.
+        for title, changed in (("first", True), ("second", True), ("second", False)):
+            play = playbook(tasks(title), connection=False)
+            assert play.rc == 0, play
+            assert [r["changed"] for r in play.results] == [changed] * 5
+        listed = requests_get_all(server.url, "close-token")
+        assert sorted(item["name"] for item in listed) == sorted(names)
+        assert {item["templates"]["web"]["title"] for item in listed} == {"second"}
+
+
+def requests_get_all(url, token):
+    import requests  # pylint: disable=import-outside-toplevel
+    response = requests.get(url + "/api/v1/integrations/", params={"perpage": 100}, headers={"Authorization": token}, timeout=30)
+    return response.json()["results"]
