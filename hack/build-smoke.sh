@@ -43,16 +43,17 @@ mkdir -p "$dist" "$smoke"
 export ANSIBLE_HOME="$smoke/ansible-home"
 export ANSIBLE_LOCAL_TEMP="$ANSIBLE_HOME/tmp"
 
-echo "--- build ($("$build_venv/bin/ansible" --version | head -n 1))"
+build_core="$("$build_venv/bin/python" -c 'import ansible; print(ansible.__version__)')"
+echo "--- build with ansible-core $build_core"
 "$build_venv/bin/ansible-galaxy" collection build --output-path "$dist" --force
 [ -f "$tarball" ] || die "expected $tarball"
-echo "tarball: $(du -h "$tarball" | cut -f1), $(tar -tzf "$tarball" | wc -l) entries"
-for required in galaxy.yml README.md meta/runtime.yml; do
-    # galaxy.yml is turned into MANIFEST.json/FILES.json in the tarball
-    [ "$required" = galaxy.yml ] && required=MANIFEST.json
-    tar -tzf "$tarball" | grep -qx "$required" || die "$required missing from the tarball"
+entries="$(tar -tzf "$tarball")"
+echo "tarball: $(du -h "$tarball" | cut -f1), $(wc -l <<<"$entries") entries"
+# (galaxy.yml itself becomes MANIFEST.json + FILES.json in the tarball)
+for required in MANIFEST.json FILES.json README.md meta/runtime.yml plugins/modules/; do
+    grep -qxF "$required" <<<"$entries" || die "$required missing from the tarball"
 done
-if tar -tzf "$tarball" | grep -E '^(\.build|\.venv[^/]*|tests/output|\.git|\.ci|hack)(/|$)|(^|/)__pycache__(/|$)|\.tar\.gz$'; then
+if grep -E '^(\.build|\.venv[^/]*|tests/output|\.git|\.ci|hack)(/|$)|(^|/)__pycache__(/|$)|\.tar\.gz$'  <<<"$entries"; then
     die "the tarball contains files that build_ignore should have dropped (listed above)"
 fi
 
@@ -61,8 +62,8 @@ for venv in "${doc_venvs[@]}"; do
     core="$("$venv/bin/python" -c 'import ansible; print(ansible.__version__)')"
     echo "--- install + ansible-doc with ansible-core $core"
     colls="$smoke/collections-$core"
-    "$venv/bin/ansible-galaxy" collection install --offline --force -p "$colls" "$tarball"
     export ANSIBLE_COLLECTIONS_PATH="$colls"
+    "$venv/bin/ansible-galaxy" collection install --offline --force -p "$colls" "$tarball"
     listing="$(cd "$smoke" && "$venv/bin/ansible-doc" -l oncall.grafana 2>&1)" || {
         echo "$listing"
         die "ansible-doc -l oncall.grafana failed"

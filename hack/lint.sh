@@ -24,6 +24,13 @@ export XDG_CACHE_HOME="$root/.build/lint/cache"
 export NO_COLOR=1
 export ANSIBLE_FORCE_COLOR=0
 mkdir -p "$ANSIBLE_HOME" "$XDG_CACHE_HOME"
+# In offline mode ansible-lint does not install the collection it lints, so its
+# syntax check could not resolve oncall.grafana.* in playbooks: expose this
+# checkout as oncall.grafana through a collections path.
+collections="$root/.build/lint/collections"
+mkdir -p "$collections/ansible_collections/oncall"
+ln -sfn "$root" "$collections/ansible_collections/oncall/grafana"
+export ANSIBLE_COLLECTIONS_PATH="$collections"
 
 failed=()
 
