@@ -29,6 +29,7 @@ TYPE_TITLES = {
 }
 LEGACY_TYPES = ("legacy_alertmanager", "legacy_grafana_alerting")
 DIRECT_PAGING = "direct_paging"
+NAME_COLUMN_LENGTH = 150  # AlertReceiveChannel.verbal_name max_length
 HEARTBEAT_TYPES = ("alertmanager", "elastalert", "formatted_webhook", "grafana", "webhook", "zabbix")
 NO_LINK_TYPES = ("manual", "inbound_email", "maintenance")
 INBOUND_EMAIL_DOMAIN = "inbound.example.com"
@@ -37,6 +38,12 @@ _NAME_EMOJIS = (":blush:", ":sunglasses:", ":rocket:", ":tada:", ":sparkles:", "
 
 DUPLICATE_NAME = "An integration with this name already exists for this team"
 DUPLICATE_DIRECT_PAGING = "Direct paging integration already exists for this team"
+
+
+def _check_name_fits_column(name):
+    """The serializer sets no max length on name, but the column is varchar(150): the database refuses it (500)."""
+    if name is not MISSING and name is not None and len(name) > NAME_COLUMN_LENGTH:
+        raise server_error()
 
 
 class IntegrationResource:
@@ -141,6 +148,7 @@ class IntegrationResource:
         stored_templates = self.templates.empty()
         if templates is not MISSING:
             stored_templates = self.templates.merge(stored_templates, templates)
+        _check_name_fits_column(name)
         if integration_type == "grafana_alerting":
             # OSS >= 1.14.3 calls a method that does not exist (_add_service_label_if_needed), before any insert.
             raise server_error()
@@ -206,6 +214,7 @@ class IntegrationResource:
             apply_changes(self.state.default_route(integration), prepare_default_route(self.state, default_route))
         if integration.type == DIRECT_PAGING and team_id != integration.team_id:
             self._check_direct_paging(team_id, integration)
+        _check_name_fits_column(name)
         if name is not MISSING:
             integration.name = name
         if description is not MISSING:

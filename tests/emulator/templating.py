@@ -7,7 +7,7 @@ from __future__ import annotations
 from jinja2 import BaseLoader, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
-from drf import bad_request
+from drf import bad_request, server_error
 
 SIGNALS = ("grouping_key", "resolve_signal", "acknowledge_signal", "source_link")
 BUILTIN_CHANNELS = (
@@ -46,7 +46,7 @@ JINJA = _jinja_env()
 def compiles(source):
     """True when the template compiles; only TemplateSyntaxError counts, as in validate_templates."""
     try:
-        JINJA.from_string(str(source))
+        JINJA.from_string(source)
     except TemplateSyntaxError:
         return False
     return True
@@ -95,6 +95,10 @@ class Templates:
             if not isinstance(data, dict):
                 raise bad_request("Invalid %s template data" % channel)
             for attr, source in data.items():
+                if source is not None and not isinstance(source, str):
+                    # Jinja's from_string raises TypeError on a non-string, which validate_templates does not
+                    # catch: the real server answers 500 (contract 6.4).
+                    raise server_error()
                 if source is not None and not compiles(source):
                     raise bad_request("invalid %s %s template" % (channel, attr))
         for name in SIGNALS:

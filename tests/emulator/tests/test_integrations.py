@@ -224,3 +224,18 @@ def test_direct_paging(api):
     assert response.json() == {"detail": "Direct paging integration already exists for this team"}
     assert api.put("integrations/" + paging["id"], json={"team_id": None}).json()["team_id"] is None
     assert api.control("POST", "direct_paging", json={"team_id": None}).status_code == 400
+
+
+def test_name_longer_than_the_column_is_a_server_error_and_creates_nothing(api):
+    response = api.post("integrations/", json={"name": "n" * 151, "type": "webhook"})
+    assert response.status_code == 500 and "Server Error (500)" in response.text
+    assert api.get("integrations/").json()["count"] == 0
+    assert api.post("integrations/", json={"name": "n" * 150, "type": "webhook"}).status_code == 201
+
+
+def test_non_string_template_value_is_a_server_error(api):
+    created = api.post("integrations/", json={"name": "x", "type": "webhook"}).json()
+    for value in (5, ["a"], {"a": 1}):
+        response = api.put("integrations/%s/" % created["id"], json={"templates": {"slack": {"title": value}}})
+        assert response.status_code == 500
+    assert api.get("integrations/%s/" % created["id"]).json()["templates"]["slack"]["title"] is None
