@@ -15,6 +15,7 @@ import email.utils
 import errno
 import http.client
 import math
+import os
 import random
 import time
 import traceback
@@ -59,6 +60,14 @@ def normalize_base_url(url):
         raise OnCallError("url must be an http:// or https:// URL with a host, got %r" % url)
     if parts.query or parts.fragment:
         raise OnCallError("url must not carry a query or a fragment, got %r" % url)
+    try:
+        valid_port = parts.port is None or parts.port > 0
+    except ValueError:  # urllib raises it for ports out of range or not numeric
+        valid_port = False
+    if not valid_port:
+        raise OnCallError("url has an invalid port, got %r" % url)
+    if not url.isascii() or any(char.isspace() for char in url.strip()):
+        raise OnCallError("url must not contain spaces or non-ASCII characters, got %r" % url)
     path = parts.path.rstrip("/")
     if path.endswith(API_PREFIX):
         path = path[:-len(API_PREFIX)]
@@ -128,6 +137,7 @@ def classify_transport_error(exc):
     ``reset``: the server dropped a connection before answering (real self-hosted engines close idle
     connections without saying so); the request may or may not have been applied.
     ``timeout``: no answer in time; the request may or may not have been applied.
+    ``lost``: any other failure after the request left (a broken answer, for example); outcome unknown.
     ``tls``: certificate or TLS failure; retrying cannot help.
     ``invalid``: the request could not even be built (bad header or URL); retrying cannot help.
     """
@@ -149,7 +159,7 @@ def classify_transport_error(exc):
             return "reset"
         if isinstance(link, OSError) and link.errno in (errno.ECONNRESET, errno.EPIPE):
             return "reset"
-    return "reset"
+    return "lost"
 
 
 class OnCallClient:
@@ -162,6 +172,8 @@ class OnCallClient:
                  retries=5, max_retry_delay=120, on_retry=None, sleep=time.sleep, session=None):
         if not token:
             raise OnCallError("token is required: set the token option or the GRAFANA_ONCALL_ACCESS_TOKEN environment variable")
+        if not token.isascii():
+            raise OnCallError("token contains non-ASCII characters (a pasted typographic quote?); OnCall tokens are plain ASCII")
         if any(char.isspace() or not char.isprintable() for char in token):
             # requests would refuse the header and quote it, escaped, in its error: fail here without showing it.
             raise OnCallError("token contains white space or control characters (a trailing newline from a file?); "
@@ -172,6 +184,10 @@ class OnCallClient:
             raise OnCallError("retries must be 0 or more, got %r" % (retries,))
         if max_retry_delay is None or max_retry_delay < 0:
             raise OnCallError("max_retry_delay must be 0 or more, got %r" % (max_retry_delay,))
+        if grafana_url is not None and (not grafana_url.isascii() or any(char.isspace() for char in grafana_url)):
+            raise OnCallError("grafana_url must be a plain URL without spaces or non-ASCII characters, got %r" % grafana_url)
+        if validate_certs and ca_path and not os.path.isfile(ca_path):
+            raise OnCallError("ca_path %s is not a readable file" % ca_path)
         self.base_url = normalize_base_url(url)
         self.shown_base_url = strip_userinfo(self.base_url)
         self.timeout = float(timeout)
@@ -210,12 +226,12 @@ class OnCallClient:
         method = method.upper()
         url = "%s%s/%s" % (self.base_url, API_PREFIX, path.lstrip("/"))
         shown = self.display_path(path, params)
-        if method == "POST":
-            # A reused keep-alive connection may already be closed by the server; a POST sent on it could
-            # be lost half way, and a POST cannot be blindly re-sent. So a POST always opens a new one.
-            self.session.close()
         attempt = 0
         while True:
+            if method == "POST":
+                # A reused keep-alive connection may already be closed by the server; a POST sent on it could
+                # be lost half way, and a POST cannot be blindly re-sent. So every POST opens a new one.
+                self.session.close()
             try:
                 response = self.session.request(method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False)
             except requests.exceptions.RequestException as exc:
@@ -275,7 +291,9 @@ class OnCallClient:
             return "cannot connect to %s (%s)" % (self.shown_base_url, type(exc).__name__)
         if kind == "invalid":
             return "the request could not be built (%s)" % type(exc).__name__
-        return "connection lost before an answer (%s)" % self._redact(str(exc))
+        if kind == "reset":
+            return "connection reset before an answer (%s)" % self._redact(str(exc))
+        return "connection lost (%s)" % self._redact(str(exc))
 
     def _decode(self, method, shown, response):
         if response.status_code == 204 or not response.content:

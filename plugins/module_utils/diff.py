@@ -76,11 +76,6 @@ def project(obj, shape):
     return view
 
 
-def without(obj, keys):
-    """A copy of ``obj`` without the top-level ``keys`` (secrets and volatile server fields)."""
-    return {key: copy.deepcopy(value) for key, value in (obj or {}).items() if key not in keys}
-
-
 def nulled(shape):
     """A copy of ``shape`` with every leaf set to None: what "nothing set" looks like."""
     if isinstance(shape, dict):

@@ -12,11 +12,15 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, nulled, prune_unset
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
 
 NAME_MAX = 150
+# Public primary keys: a prefix letter and upper-case letters and digits (checked before the id goes into a path).
+INTEGRATION_ID = re.compile(r"^C[0-9A-Z]+$")
 DESCRIPTION_MAX = 250
 
 SIGNAL_TEMPLATES = ("grouping_key", "resolve_signal", "acknowledge_signal", "source_link")
@@ -134,7 +138,19 @@ class Integration(Resource):
 
     def validate_params(self):
         params = self.params
+        if params.get("id") == "":
+            # "{{ item.id | default('') }}" is a common way to say "no id yet": fall back to the name.
+            params["id"] = None
+        if params.get("id") is not None and not INTEGRATION_ID.match(params["id"]):
+            raise OnCallError("id must be an OnCall integration id such as CFRPV98RPR1U8 (C and upper-case letters and digits), got %r"
+                              % params["id"])
+        for key in ("name", "description_short"):
+            # OnCall trims both (DRF CharField), so an untrimmed value could never compare equal.
+            if params.get(key) is not None:
+                params[key] = params[key].strip()
         name = params.get("name")
+        if name is None and params.get("id") is None:
+            raise OnCallError("name is required unless id is given")
         if name is not None:
             if not name.strip():
                 raise OnCallError("name must not be empty")
@@ -220,18 +236,27 @@ class Integration(Resource):
         if self._verify_channels_after_create:
             missing = missing_channels(self.desired(None), created)
             if missing:
-                self.client.delete(self.item_path(created))
+                try:
+                    self.client.delete(self.item_path(created))
+                except OnCallAPIError as exc:
+                    self._fail_on_missing_channels(missing, " The integration just created (id %s) could not be deleted again "
+                                                            "and is still there: %s" % (created.get("id"), exc))
                 self._fail_on_missing_channels(missing, " The integration just created was deleted again.")
         return created
 
     def check_update(self, current, desired):
+        self._fail_on_other_type(current, "OnCall cannot change the type of an integration (it silently ignores it). "
+                                          "Delete it and create a new one (its link changes), or set type to %s" % current.get("type"))
+        self._fail_on_missing_channels(missing_channels(desired, current))
+
+    def check_delete(self, current):
+        self._fail_on_other_type(current, "the task's type does not match, so this is probably not the integration it means")
+
+    def _fail_on_other_type(self, current, reason):
         kind = self.params.get("type")
         if kind and current.get("type") != kind:
-            raise OnCallError("integration %r (%s) is of type %s, the task asks for %s: OnCall cannot change the type of an "
-                              "integration (it silently ignores it). Delete it and create a new one (its link changes), "
-                              "or set type to %s; nothing was changed"
-                              % (current.get("name"), current.get("id"), current.get("type"), kind, current.get("type")))
-        self._fail_on_missing_channels(missing_channels(desired, current))
+            raise OnCallError("integration %r (%s) is of type %s, the task asks for %s: %s; nothing was changed"
+                              % (current.get("name"), current.get("id"), current.get("type"), kind, reason))
 
     def _fail_on_missing_channels(self, missing, suffix=""):
         if missing:

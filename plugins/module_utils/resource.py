@@ -13,12 +13,7 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
-from ansible_collections.oncall.grafana.plugins.module_utils.diff import (
-    apply_changes,
-    changed_subset,
-    project,
-    without,
-)
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError
 
 
@@ -65,6 +60,9 @@ class Resource:
     def check_update(self, current, desired):
         """Raise OnCallError when the existing object cannot be made as asked (runs before any write)."""
 
+    def check_delete(self, current):
+        """Raise OnCallError when the object found must not be deleted (runs before any write)."""
+
     def create_body(self, desired):
         return dict(desired)
 
@@ -87,20 +85,21 @@ class Resource:
     def run(self):
         self.validate_params()
         current = self.find()
-        if self.params.get("state") == "absent":
-            return self._ensure_absent(current)
         desired = self.desired(current)
+        if self.params.get("state") == "absent":
+            return self._ensure_absent(current, desired)
         if current is None:
             return self._create(desired)
         return self._update(current, desired)
 
-    def _ensure_absent(self, current):
+    def _ensure_absent(self, current, desired):
         if current is None:
             return self._result(False, {})
+        self.check_delete(current)
         if not self.check_mode:
             # A 404 here means someone else deleted it meanwhile: the goal is reached either way.
             self.client.delete(self.item_path(current))
-        return self._result(True, {}, before=without(current, self.diff_hidden), after={}, subject=current)
+        return self._result(True, {}, before=project(current, self._diff_shape(desired)), after={}, subject=current)
 
     def _create(self, desired):
         self.check_create(desired)
@@ -126,9 +125,10 @@ class Resource:
     def _post_once(self, body):
         """POST a create so that it can never make two objects.
 
-        When the outcome is unknown (timeout, connection lost) or the server answered 5xx, look the
-        object up first: if it is there, it was created and the task goes on with it. Only an unknown
-        outcome with nothing found is sent once more; a 5xx with nothing found is reported as is.
+        When the outcome is unknown (timeout, connection lost), look the object up first: if it is
+        there, it was created and the task goes on with it; if not, the POST is sent once more.
+        A POST answered 5xx is never sent again: the object is looked up once, so the failure can say
+        whether the server created it anyway, and the task fails with the server's answer.
         """
         for attempt in (1, 2):
             try:
@@ -138,9 +138,14 @@ class Resource:
                 if not (exc.outcome_unknown or server_error):
                     raise
                 found = self.find()
+                if server_error:
+                    if found is None:
+                        raise
+                    raise OnCallAPIError(exc.method, exc.path, exc.status, "%s; the %s was created nonetheless (id %s), "
+                                         "a re-run manages it" % (exc.message, self.label, found.get("id")), body=exc.body) from exc
                 if found is not None:
                     return found
-                if server_error or attempt == 2:
+                if attempt == 2:
                     raise
         return None  # not reached: the second attempt returns or raises
 

@@ -34,7 +34,7 @@ options:
     default: present
   name:
     description:
-      - The integration's name, at most 150 characters.
+      - The integration's name, at most 150 characters. Leading and trailing white space is dropped, as OnCall does.
       - Together with O(team_id) it identifies the integration. Without O(team_id), the name must match a single
         integration in the whole organization, or the task fails listing the matches and changes nothing.
       - Required unless O(id) is given. With O(id), a different name renames the integration.
@@ -43,6 +43,8 @@ options:
     description:
       - The integration's id (C(C...)), to address an existing integration directly.
       - With O(state=present) an unknown id fails; with O(state=absent) it is already absent.
+      - V("") is the same as leaving O(id) out (the integration is then found by O(name)), so
+        C(id: "{{ known.id | default('') }}") works.
       - With O(id), a different O(name) renames the integration and a different O(team_id) moves it.
     type: str
   team_id:
@@ -58,12 +60,14 @@ options:
         V(grafana_alerting), V(inbound_email), V(kapacitor), V(manual), V(webhook) and V(zabbix). Other values are
         passed to the server (Grafana Cloud has more types), which answers with an error if it does not know them.
       - V(maintenance), V(direct_paging) and C(legacy_*) types are refused before any request.
+      - With O(state=absent), a given type must match too, or nothing is deleted.
       - Creating V(grafana_alerting) integrations answers HTTP 500 on self-hosted OnCall 1.14.3 and later (a server bug);
-        the module reports the server's answer.
+        the module looks the integration up once (never sending the create again) and fails with the server's answer.
     type: str
   description_short:
     description:
-      - A short description, at most 250 characters. Sent and compared exactly as given.
+      - A short description, at most 250 characters. Sent and compared as given, less leading and trailing white space
+        (OnCall drops it).
       - V("") clears the description (OnCall refuses a blank description, so it is sent as null).
     type: str
   templates:

@@ -376,6 +376,9 @@ class FakeClient:
 
     def delete(self, path):
         self.calls.append(("DELETE", path, None))
+        error, dummy = self._failure("DELETE")
+        if error is not None:
+            raise error
         item = self._by_path(path)
         if item is None:
             return False

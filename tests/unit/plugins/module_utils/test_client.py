@@ -155,9 +155,28 @@ def test_grafana_url_header_sent_when_grafana_url_set():
     (True, "/etc/ssl/private-ca.pem", "/etc/ssl/private-ca.pem"),
     (False, "/etc/ssl/private-ca.pem", False),
 ])
-def test_session_verify_follows_validate_certs_and_ca_path(validate_certs, ca_path, verify):
+def test_session_verify_follows_validate_certs_and_ca_path(validate_certs, ca_path, verify, monkeypatch):
+    monkeypatch.setattr("os.path.isfile", lambda path: path == "/etc/ssl/private-ca.pem")
     harness = Harness(validate_certs=validate_certs, ca_path=ca_path)
     assert harness.session.verify == verify
+
+
+def test_missing_ca_path_file_fails_naming_the_option(tmp_path):
+    with pytest.raises(OnCallError) as caught:
+        Harness(ca_path=str(tmp_path / "nope.pem"))
+    assert "ca_path" in str(caught.value)
+
+
+@pytest.mark.parametrize("options, word", [
+    ({"token": "abc\u2019def"}, "non-ASCII"),
+    ({"grafana_url": "https://grafana.example.com/\u2019"}, "grafana_url"),
+    ({"url": "http://127.0.0.1:99999"}, "invalid port"),
+    ({"url": "https://oncall.example.com/\u00e9"}, "non-ASCII"),
+])
+def test_options_requests_cannot_send_fail_naming_the_option(options, word):
+    with pytest.raises(OnCallError) as caught:
+        Harness(**options)
+    assert word in str(caught.value)
 
 
 def test_timeout_is_passed_on_every_call_including_retries():
@@ -645,3 +664,24 @@ def test_list_all_retries_a_failed_page_without_restarting():
     harness = Harness(responder=responder)
     assert harness.client.list_all("integrations/") == items
     assert [call.params.get("page") for call in harness.calls] == [None, 2, 2]
+
+
+def test_post_retried_after_429_opens_a_new_connection_each_time():
+    harness = Harness(response(429, THROTTLED, headers={"Retry-After": "1"}), response(201, {"id": "C1"}))
+    harness.client.post("integrations/", {"type": "webhook"})
+    assert harness.session.events == ["close", "request", "close", "request"]
+
+
+def test_unclassified_connection_failure_is_retried_with_backoff_not_at_once(max_jitter):
+    broken = requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(0 bytes read)")
+    harness = Harness(broken, response(200, {}))
+    harness.client.get("integrations/")
+    assert harness.sleep.waits == [1.0]
+    assert "connection lost" in harness.retry_messages[0]
+
+
+def test_unclassified_connection_failure_on_post_is_an_unknown_outcome():
+    harness = Harness(requests.exceptions.ChunkedEncodingError("broken"), response(201, {}))
+    with pytest.raises(OnCallAPIError) as caught:
+        harness.client.post("integrations/", {"type": "webhook"})
+    assert caught.value.outcome_unknown is True and len(harness.calls) == 1

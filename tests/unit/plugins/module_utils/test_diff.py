@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, nulled, project, prune_unset, without
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, nulled, project, prune_unset
 
 # ------------------------------------------------------------------ prune_unset
 
@@ -121,7 +121,7 @@ def test_apply_changes_on_no_current_object():
     assert apply_changes(None, {"a": 1}) == {"a": 1}
 
 
-# ------------------------------------------------------------------ project, without, nulled
+# ------------------------------------------------------------------ project, nulled
 
 
 def test_project_keeps_only_the_shape_keys_nested():
@@ -143,15 +143,6 @@ def test_project_returns_a_copy():
     view = project(obj, {"templates": None})
     view["templates"]["slack"]["title"] = "changed"
     assert obj["templates"]["slack"]["title"] == "T"
-
-
-def test_without_drops_top_level_keys_and_copies():
-    obj = {"id": "C1", "link": "secret", "templates": {"slack": {"title": "T"}}}
-    view = without(obj, ("link", "inbound_email"))
-    assert view == {"id": "C1", "templates": {"slack": {"title": "T"}}}
-    view["templates"]["slack"]["title"] = "changed"
-    assert obj["templates"]["slack"]["title"] == "T"
-    assert without(None, ("link",)) == {}
 
 
 def test_nulled_sets_every_leaf_to_none_keeping_the_shape():

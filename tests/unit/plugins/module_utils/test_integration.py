@@ -197,8 +197,17 @@ def test_absent_deletes_and_diff_hides_secrets():
     assert result["changed"] is True
     assert client.writes() == [("DELETE", "integrations/C1/", None)]
     assert result["diff"]["after"] == {}
-    assert result["diff"]["before"]["id"] == "C1"
+    # The fields a task sets plus name, type and team_id, as for every other diff; never the secrets.
+    assert set(result["diff"]["before"]) == {"name", "type", "team_id"}
+    assert result["diff"]["before"]["name"] == "alerts"
     assert not set(SECRET_KEYS) & set(result["diff"]["before"])
+
+
+def test_absent_with_another_type_deletes_nothing():
+    client = FakeClient([integration("C1", "alerts")])
+    message = fails(client, state="absent", name="alerts", type="alertmanager")
+    assert "is of type webhook, the task asks for alertmanager" in message
+    assert client.writes() == []
 
 
 def test_absent_in_check_mode_deletes_nothing():
@@ -476,11 +485,13 @@ def test_post_5xx_not_found_fails_with_the_server_answer_and_no_second_post():
     assert [call[0] for call in client.calls] == ["LIST", "POST", "LIST"]
 
 
-def test_post_5xx_that_created_anyway_is_found_and_kept():
+def test_post_5xx_that_created_anyway_fails_with_the_server_answer_naming_the_object():
     client = FakeClient([])
     client.fail["POST"] = [(server_error(), True)]
-    result, module = run(client, name="alerts", type="webhook")
-    assert result["changed"] is True
+    with pytest.raises(OnCallAPIError) as caught:
+        run(client, name="alerts", type="webhook")
+    assert caught.value.status == 500
+    assert "created nonetheless (id %s)" % client.store[0]["id"] in str(caught.value)
     assert [call[0] for call in client.calls] == ["LIST", "POST", "LIST"]
 
 
@@ -518,3 +529,37 @@ def test_name_of_150_and_description_of_250_characters_are_accepted():
     client = FakeClient([])
     result, module = run(client, name="n" * 150, type="webhook", description_short="d" * 250)
     assert result["changed"] is True
+
+
+def test_empty_id_falls_back_to_the_name():
+    client = FakeClient([integration("C1", "alerts")])
+    result, dummy = run(client, id="", name="alerts")
+    assert result["changed"] is False and client.calls == [LOOKUP]
+
+
+@pytest.mark.parametrize("task", [{"id": ""}, {"id": None, "type": "webhook"}])
+def test_empty_id_without_name_fails_before_any_call(task):
+    client = FakeClient([integration("C1", "alerts")])
+    assert "name is required unless id is given" in fails(client, **task)
+    assert client.calls == []
+
+
+@pytest.mark.parametrize("bad_id", ["cabc", "C1 ", "C1/../teams", "T1", "C"])
+def test_malformed_id_fails_before_it_reaches_a_path(bad_id):
+    client = FakeClient([integration("C1", "alerts")])
+    assert "id must be an OnCall integration id" in fails(client, id=bad_id, state="absent")
+    assert client.calls == []
+
+
+def test_name_and_description_are_trimmed_like_oncall_trims_them():
+    client = FakeClient([integration("C1", "alerts", description_short="d")])
+    result, dummy = run(client, name="  alerts ", description_short="d ")
+    assert result["changed"] is False and client.calls == [LOOKUP]
+
+
+def test_failed_cleanup_of_a_half_made_integration_names_the_leftover():
+    client = FakeClient([])
+    client.fail["DELETE"] = [(OnCallAPIError("DELETE", "/api/v1/integrations/X/", 503, "down"), False)]
+    message = fails(client, name="alerts", type="webhook", templates={"msteams": {"title": "x"}})
+    created = client.store[0]["id"]
+    assert "could not be deleted again" in message and created in message and "templates.msteams" in message
