@@ -81,4 +81,26 @@ unset PYENV_VERSION
 
 cd "$dest"
 echo "ansible-test $("$venv/bin/ansible-test" --version 2>&1) with $python"
-exec "$venv/bin/ansible-test" sanity --venv --python "$minor" --color no "$@"
+rc=0
+"$venv/bin/ansible-test" sanity --venv --python "$minor" --color no "$@" || rc=$?
+
+# The modules run on managed nodes with any Python allowed by tests/config.yml:
+# also compile and import them on every other installed Python (cheap). Only for
+# a full run (no extra arguments such as --test X).
+if [ "$#" -eq 0 ]; then
+    others=()
+    for other in 3.9 3.10 3.11 3.13 3.14; do
+        [ "$other" = "$minor" ] && continue
+        if other_python="$(find_python "$other")"; then
+            others+=("$other")
+            PATH="$(dirname "$other_python"):$PATH"
+        fi
+    done
+    if [ "${#others[@]}" -gt 0 ]; then
+        echo "--- compile + import on the other installed Pythons: ${others[*]}"
+        for other in "${others[@]}"; do
+            "$venv/bin/ansible-test" sanity --venv --python "$other" --color no --test compile --test import || rc=1
+        done
+    fi
+fi
+exit "$rc"
