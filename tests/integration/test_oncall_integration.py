@@ -9,6 +9,7 @@ update with the exact PUT body -> purge -> delete -> delete again; then the edge
 from __future__ import annotations
 
 import pytest
+import requests
 
 TEMPLATES_YAML = """\
 - name: Manage the integration
@@ -408,6 +409,83 @@ def test_server_that_silently_closes_connections_converges_without_doubles(oncal
 
 
 def requests_get_all(url, token):
-    import requests  # pylint: disable=import-outside-toplevel
     response = requests.get(url + "/api/v1/integrations/", params={"perpage": 100}, headers={"Authorization": token}, timeout=30)
     return response.json()["results"]
+
+
+@pytest.mark.emulator_only
+def test_delete_in_check_mode_writes_nothing(oncall, playbook):
+    name = oncall.name("keep-me")
+    created = oncall.create_integration(name=name, type="webhook")
+    oncall.clear_log()
+    play = playbook([{"name": "Would delete", "oncall.grafana.oncall_integration": {"name": name, "state": "absent"}}], check=True, diff=True)
+    assert play.rc == 0, play
+    assert play.last["changed"] is True and play.last["integration"] == {}
+    assert play.last["diff"]["before"]["name"] == name and play.last["diff"]["after"] == {}
+    assert writes(oncall) == []
+    assert [i["id"] for i in oncall.integrations(name)] == [created["id"]]
+
+
+@pytest.mark.emulator_only
+def test_empty_id_without_name_fails_before_any_request(oncall, playbook):
+    oncall.clear_log()
+    play = playbook([{"name": "Empty id", "oncall.grafana.oncall_integration": {"id": "", "type": "webhook"}}])
+    assert play.rc != 0 and "name is required unless id is given" in play.last["msg"]
+    assert api_requests(oncall) == []
+
+
+def test_task_value_beats_module_defaults(oncall, playbook):
+    play = playbook([{"name": "Wrong token in the task", "oncall.grafana.oncall_integration": {
+        "name": oncall.name("x"), "token": "wrong-token"}}])
+    assert play.rc != 0 and "authentication or permission error: Invalid token." in play.last["msg"]
+
+
+def test_unknown_type_is_passed_to_the_server_and_its_answer_reported(oncall, playbook):
+    play = playbook([{"name": "Cloud-only type", "oncall.grafana.oncall_integration": {"name": oncall.name("dd"), "type": "datadog"}}])
+    assert play.rc != 0
+    assert "POST /api/v1/integrations/ failed with HTTP 400: Invalid integration type" in play.last["msg"]
+
+
+def test_diff_never_shows_secret_or_volatile_fields(oncall, playbook):
+    name = oncall.name("email")
+    play = playbook([{"name": "Inbound e-mail", "oncall.grafana.oncall_integration": {"name": name, "type": "inbound_email"}},
+                     {"name": "Delete", "oncall.grafana.oncall_integration": {"name": name, "state": "absent"}}], diff=True)
+    assert play.rc == 0, play
+    created = play.results[0]
+    assert created["integration"]["inbound_email"]
+    hidden = {"link", "inbound_email", "heartbeat", "maintenance_mode", "maintenance_started_at", "maintenance_end_at"}
+    for result in play.results:
+        assert not hidden & set(result["diff"]["before"]) and not hidden & set(result["diff"]["after"])
+
+
+@pytest.mark.emulator_only
+def test_rate_limited_server_is_waited_out_and_everything_converges(oncall, playbook):
+    """6 creates (12 requests) against 4 requests per 3 s: the client waits what the server asks and nothing is lost."""
+    from server import EmulatorServer  # pylint: disable=import-outside-toplevel
+    with EmulatorServer(token="slow-token", host="127.0.0.1", port=0, rate_limit="4/3s") as server:
+        connection = {"url": server.url, "token": "slow-token"}
+        tasks = [{"name": "Create %d" % index, "oncall.grafana.oncall_integration": dict(connection, name="limited-%d" % index, type="webhook")}
+                 for index in range(6)]
+        play = playbook(tasks, connection=False)
+        assert play.rc == 0, play
+        log = requests.get(server.url + "/__emulator__/requests", timeout=30).json()["requests"]
+        assert 429 in [entry["status"] for entry in log]
+        assert [entry["method"] for entry in log if entry["status"] < 400] == ["GET", "POST"] * 6
+        # Read the state through the control side: it is not rate limited.
+        state = server.state.dump()
+        assert sorted(item["name"] for item in state["integrations"]) == ["limited-%d" % index for index in range(6)]
+        assert any("HTTP 429, retry 1 of 5" in warning for result in play.results for warning in result.get("warnings", []))
+
+
+@pytest.mark.emulator_only
+def test_wait_longer_than_max_retry_delay_fails_at_once(oncall, playbook):
+    from server import EmulatorServer  # pylint: disable=import-outside-toplevel
+    with EmulatorServer(token="slow-token", host="127.0.0.1", port=0, rate_limit="1/m") as server:
+        connection = {"url": server.url, "token": "slow-token", "max_retry_delay": 10}
+        tasks = [{"name": "Read %d" % index, "oncall.grafana.oncall_integration": dict(connection, name="x", state="absent")} for index in range(2)]
+        play = playbook(tasks, connection=False)
+        assert play.rc != 0
+        assert "HTTP 429: Request was throttled. Expected available in" in play.last["msg"]
+        assert "longer than max_retry_delay=10 s" in play.last["msg"]
+        log = requests.get(server.url + "/__emulator__/requests", timeout=30).json()["requests"]
+        assert [entry["status"] for entry in log] == [200, 429]
