@@ -51,7 +51,7 @@ else
     header "Demo against the local OnCall emulator at $GRAFANA_ONCALL_URL"
 fi
 
-playbook=("$venv/bin/ansible-playbook" -i localhost, -c local "$root/examples/demo.yml" "${extra[@]}")
+playbook=("$venv/bin/ansible-playbook" -i 'localhost,' -c local "$root/examples/demo.yml" "${extra[@]}")
 
 header "1. Apply: the integration is created"
 "${playbook[@]}"

@@ -51,16 +51,16 @@ FORBIDDEN_TYPES = {
 HIDDEN_FIELDS = ("link", "inbound_email", "heartbeat", "maintenance_mode", "maintenance_started_at", "maintenance_end_at")
 
 
-def _channel_options(fields):
-    return dict(type="dict", options={field: dict(type="str") for field in fields})
-
-
 def _target_options(id_key):
     return dict(type="dict", options={id_key: dict(type="str"), "enabled": dict(type="bool")})
 
 
-TEMPLATES_OPTIONS = dict({signal: dict(type="str") for signal in SIGNAL_TEMPLATES},
-                         **{channel: _channel_options(fields) for channel, fields in dict(BUILTIN_CHANNELS, **BACKEND_CHANNELS).items()})
+CHANNELS = dict(BUILTIN_CHANNELS, **BACKEND_CHANNELS)
+# Channel templates are plain dicts checked by check_channel_templates(): Ansible reserves the option name
+# "message" (ansible-test refuses it even nested), and "message" is what OnCall calls the field. The module
+# documentation still lists every sub-key.
+TEMPLATES_OPTIONS = dict({signal: dict(type="str", no_log=False) for signal in SIGNAL_TEMPLATES},
+                         **{channel: dict(type="dict") for channel in CHANNELS})
 
 DEFAULT_ROUTE_OPTIONS = dict(
     escalation_chain_id=dict(type="str"),
@@ -80,6 +80,19 @@ INTEGRATION_ARGUMENT_SPEC = dict(
     purge_templates=dict(type="bool", default=False),
     default_route=dict(type="dict", options=DEFAULT_ROUTE_OPTIONS),
 )
+
+
+def check_channel_templates(templates):
+    """What Ansible's argument spec would check for the channel dicts: known sub-keys, text values."""
+    for channel, fields in CHANNELS.items():
+        given = (templates or {}).get(channel) or {}
+        unknown = sorted(set(given) - set(fields))
+        if unknown:
+            raise OnCallError("Unsupported parameters for templates.%s: %s. Supported parameters include: %s."
+                              % (channel, ", ".join("templates.%s.%s" % (channel, key) for key in unknown), ", ".join(fields)))
+        for key, value in given.items():
+            if value is not None and not isinstance(value, str):
+                raise OnCallError("templates.%s.%s must be a string (a template), got %s" % (channel, key, type(value).__name__))
 
 
 def reference(value):
@@ -159,6 +172,7 @@ class Integration(Resource):
         description = params.get("description_short")
         if description is not None and len(description) > DESCRIPTION_MAX:
             raise OnCallError("description_short is %d characters long; OnCall allows at most %d" % (len(description), DESCRIPTION_MAX))
+        check_channel_templates(params.get("templates"))
         kind = params.get("type")
         if kind is not None:
             if kind in FORBIDDEN_TYPES:

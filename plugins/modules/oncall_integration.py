@@ -44,7 +44,7 @@ options:
       - The integration's id (C(C...)), to address an existing integration directly.
       - With O(state=present) an unknown id fails; with O(state=absent) it is already absent.
       - V("") is the same as leaving O(id) out (the integration is then found by O(name)), so
-        C(id: "{{ known.id | default('') }}") works.
+        C(id="{{ known.id | default('') }}") works.
       - With O(id), a different O(name) renames the integration and a different O(team_id) moves it.
     type: str
   team_id:

@@ -24,7 +24,7 @@ def public_id(prefix, taken):
     length = PUBLIC_ID_MIN_LENGTH
     while True:
         for _attempt in range(_ATTEMPTS_PER_LENGTH):
-            candidate = prefix + "".join(_rng.choice(PUBLIC_ID_ALPHABET) for _ in range(length))
+            candidate = prefix + "".join(_rng.choice(PUBLIC_ID_ALPHABET) for dummy in range(length))
             if candidate not in taken:
                 return candidate
         length += 1
@@ -32,4 +32,4 @@ def public_id(prefix, taken):
 
 def ingest_token():
     """Secret part of an integration's ingest link and inbound email address."""
-    return "".join(_rng.choice(string.ascii_letters + string.digits) for _ in range(25))
+    return "".join(_rng.choice(string.ascii_letters + string.digits) for dummy in range(25))

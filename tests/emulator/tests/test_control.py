@@ -66,7 +66,7 @@ def test_state_dump(api):
 
 def test_control_needs_no_token_and_is_not_throttled(make_api):
     api = make_api(rate_limit="1/m")
-    for _ in range(5):
+    for dummy in range(5):
         assert api.control("GET", "state").status_code == 200
     assert api.control("GET", "nope").status_code == 404
 

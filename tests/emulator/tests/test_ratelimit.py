@@ -13,7 +13,7 @@ from throttle import RateThrottle, parse_rate, throttled_detail  # conftest puts
 
 def test_429_with_headers(make_api):
     api = make_api(rate_limit="3/m")
-    for _ in range(3):
+    for dummy in range(3):
         assert api.get("integrations/").status_code == 200
     response = api.get("integrations/")
     assert response.status_code == 429

@@ -563,3 +563,16 @@ def test_failed_cleanup_of_a_half_made_integration_names_the_leftover():
     message = fails(client, name="alerts", type="webhook", templates={"msteams": {"title": "x"}})
     created = client.store[0]["id"]
     assert "could not be deleted again" in message and created in message and "templates.msteams" in message
+
+
+@pytest.mark.parametrize("templates, words", [
+    ({"slack": {"subject": "x"}}, ["Unsupported parameters for templates.slack: templates.slack.subject", "title, message, image_url"]),
+    ({"sms": {"message": "x"}}, ["templates.sms.message", "Supported parameters include: title."]),
+    ({"email": {"image_url": "x"}}, ["templates.email.image_url"]),
+    ({"web": {"title": 5}}, ["templates.web.title must be a string (a template), got int"]),
+])
+def test_channel_template_keys_and_types_are_checked_before_any_call(templates, words):
+    client = FakeClient([integration("C1", "alerts")])
+    message = fails(client, name="alerts", templates=templates)
+    assert all(word in message for word in words), message
+    assert client.calls == []
