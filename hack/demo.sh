@@ -56,9 +56,26 @@ playbook=("$venv/bin/ansible-playbook" -i 'localhost,' -c local "$root/examples/
 header "1. Apply: the integration is created"
 "${playbook[@]}"
 
+# emulator_requests METHOD: the emulator's request log (DELETE clears it, GET prints one line per request).
+emulator_requests() {
+    "$venv/bin/python" - "$1" "$GRAFANA_ONCALL_URL/__emulator__/requests" <<'PY'
+import sys
+import requests
+answer = requests.request(sys.argv[1], sys.argv[2], timeout=10)
+answer.raise_for_status()
+for entry in (answer.json()["requests"] if answer.content else []):
+    print("    %s %s -> %s" % (entry["method"], entry["path"], entry["status"]))
+PY
+}
+
 header "2. Apply again: nothing to do (changed=0, one read request)"
+[ -z "$emulator_pid" ] || emulator_requests DELETE
 "${playbook[@]}" | tee "$root/.build/demo-second-run.log"
 grep -q "changed=0" "$root/.build/demo-second-run.log" || die "the second run changed something"
+if [ -n "$emulator_pid" ]; then
+    echo "Requests the emulator answered during the second run:"
+    emulator_requests GET
+fi
 
 header "3. Preview an edit with --check --diff: nothing is written"
 "${playbook[@]}" --check --diff -e "demo_description='Alerts from the demo Prometheus, now paging ops'"
