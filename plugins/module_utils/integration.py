@@ -16,6 +16,7 @@ import re
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, nulled, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.names import ESCALATION_CHAIN, SLACK_CHANNEL, TEAM, NameResolver, is_placeholder
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
 
 NAME_MAX = 150
@@ -51,8 +52,12 @@ FORBIDDEN_TYPES = {
 HIDDEN_FIELDS = ("link", "inbound_email", "heartbeat", "maintenance_mode", "maintenance_started_at", "maintenance_end_at")
 
 
-def _target_options(id_key):
-    return dict(type="dict", options={id_key: dict(type="str"), "enabled": dict(type="bool")})
+def _target_options(id_key, name_key=None):
+    options = {id_key: dict(type="str"), "enabled": dict(type="bool")}
+    if name_key is None:
+        return dict(type="dict", options=options)
+    options[name_key] = dict(type="str")
+    return dict(type="dict", options=options, mutually_exclusive=[(id_key, name_key)])
 
 
 CHANNELS = dict(BUILTIN_CHANNELS, **BACKEND_CHANNELS)
@@ -64,7 +69,8 @@ TEMPLATES_OPTIONS = dict({signal: dict(type="str", no_log=False) for signal in S
 
 DEFAULT_ROUTE_OPTIONS = dict(
     escalation_chain_id=dict(type="str"),
-    slack=_target_options("channel_id"),
+    escalation_chain=dict(type="str"),
+    slack=_target_options("channel_id", name_key="channel"),
     telegram=_target_options("id"),
     msteams=_target_options("id"),
 )
@@ -74,12 +80,14 @@ INTEGRATION_ARGUMENT_SPEC = dict(
     name=dict(type="str"),
     id=dict(type="str"),
     team_id=dict(type="str"),
+    team=dict(type="str"),
     type=dict(type="str"),
     description_short=dict(type="str"),
     templates=dict(type="dict", options=TEMPLATES_OPTIONS),
     purge_templates=dict(type="bool", default=False),
-    default_route=dict(type="dict", options=DEFAULT_ROUTE_OPTIONS),
+    default_route=dict(type="dict", options=DEFAULT_ROUTE_OPTIONS, mutually_exclusive=[("escalation_chain_id", "escalation_chain")]),
 )
+INTEGRATION_MODULE_KWARGS = dict(required_one_of=[("name", "id")], mutually_exclusive=[("team_id", "team")])
 
 
 def check_channel_templates(templates):
@@ -108,7 +116,9 @@ def normalize_default_route(route):
     for target, id_key in (("slack", "channel_id"), ("telegram", "id"), ("msteams", "id")):
         if id_key in route.get(target, {}):
             value = reference(route[target][id_key])
-            route[target] = dict(route[target], **{id_key: value.upper() if value and target == "slack" else value})
+            if value and target == "slack" and not is_placeholder(value):
+                value = value.upper()
+            route[target] = dict(route[target], **{id_key: value})
     return route
 
 
@@ -173,6 +183,11 @@ class Integration(Resource):
         if description is not None and len(description) > DESCRIPTION_MAX:
             raise OnCallError("description_short is %d characters long; OnCall allows at most %d" % (len(description), DESCRIPTION_MAX))
         check_channel_templates(params.get("templates"))
+        route = params.get("default_route") or {}
+        for option, value in (("team", params.get("team")), ("default_route.escalation_chain", route.get("escalation_chain")),
+                              ("default_route.slack.channel", (route.get("slack") or {}).get("channel"))):
+            if value is not None and not value.strip().lstrip("#"):
+                raise OnCallError("%s must not be empty; to say none, set %s_id to \"\"" % (option, option))
         kind = params.get("type")
         if kind is not None:
             if kind in FORBIDDEN_TYPES:
@@ -181,6 +196,18 @@ class Integration(Resource):
                 raise OnCallError("type %s is deprecated and cannot be created; use %s" % (kind, kind[len("legacy_"):]))
             if not kind.strip():
                 raise OnCallError("type must not be empty")
+
+    def resolve_names(self):
+        params = self.params
+        names = NameResolver(self.client, self.check_mode, self.module.warn)
+        if params.get("team") is not None:
+            params["team_id"] = names.resolve(TEAM, params.pop("team").strip())
+        route = params.get("default_route") or {}
+        if route.get("escalation_chain") is not None:
+            route["escalation_chain_id"] = names.resolve(ESCALATION_CHAIN, route.pop("escalation_chain").strip())
+        slack = route.get("slack") or {}
+        if slack.get("channel") is not None:
+            slack["channel_id"] = names.resolve(SLACK_CHANNEL, slack.pop("channel").strip().lstrip("#"))
 
     def desired(self, current):
         params = self.params

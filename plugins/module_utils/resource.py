@@ -13,6 +13,8 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
+import copy
+
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError
 
@@ -34,13 +36,18 @@ class Resource:
     def __init__(self, module, client):
         self.module = module
         self.client = client
-        self.params = module.params
+        # A private copy: subclasses normalise it (trimmed names, resolved ids) while the task's own
+        # arguments, which Ansible echoes back as the invocation, stay as the user wrote them.
+        self.params = copy.deepcopy(module.params)
         self.check_mode = module.check_mode
 
     # ------------------------------------------------------------------ hooks
 
     def validate_params(self):
         """Raise OnCallError for a bad option; runs before any request."""
+
+    def resolve_names(self):
+        """Turn the names a task uses into ids (one request per distinct name); runs before the lookup."""
 
     def find(self):
         """The existing object, or None. Raise OnCallError when the match is ambiguous."""
@@ -84,6 +91,7 @@ class Resource:
 
     def run(self):
         self.validate_params()
+        self.resolve_names()
         current = self.find()
         desired = self.desired(current)
         if self.params.get("state") == "absent":

@@ -50,7 +50,16 @@ options:
   team_id:
     description:
       - The OnCall team id (C(T...)) the integration belongs to. The empty string V("") means no team.
-      - Part of the identity with O(name); left out, the team is not managed.
+      - Part of the identity with O(name); left out (and O(team) too), the team is not managed.
+      - Mutually exclusive with O(team).
+    type: str
+  team:
+    description:
+      - The name of the OnCall team the integration belongs to, instead of its id O(team_id).
+      - Resolved with one request (C(GET /teams/?name=)) when the task uses it. An unknown team fails before any write:
+        OnCall copies teams from Grafana, and a team just created in Grafana can take a while to appear.
+      - Never empty; to say no team, use O(team_id=).
+      - Mutually exclusive with O(team_id).
     type: str
   type:
     description:
@@ -205,6 +214,16 @@ options:
       escalation_chain_id:
         description:
           - The escalation chain id (C(F...)) alerts escalate through. V("") means no chain.
+          - Mutually exclusive with O(default_route.escalation_chain).
+        type: str
+      escalation_chain:
+        description:
+          - The name of the escalation chain alerts escalate through, instead of its id.
+          - Resolved with one request (C(GET /escalation_chains/?name=)). Never empty; to say no chain, use
+            O(default_route.escalation_chain_id=).
+          - In check mode, a chain that does not exist yet (an earlier task of the same playbook would create it) is
+            not an error; the module warns and shows C(<escalation chain NAME>) where the id would be.
+          - Mutually exclusive with O(default_route.escalation_chain_id).
         type: str
       slack:
         description: Where alerts are posted in Slack.
@@ -214,6 +233,14 @@ options:
             description:
               - The Slack channel ID (for example V(C0123ABCD)), not its name. Compared upper-cased. V("") means no channel.
               - The channel must be known to OnCall's connected Slack workspace.
+              - Mutually exclusive with O(default_route.slack.channel).
+            type: str
+          channel:
+            description:
+              - The Slack channel's name, with or without C(#), instead of its ID.
+              - Resolved with one request (C(GET /slack_channels/?channel_name=)) among the non-archived channels of
+                the Slack workspace connected to OnCall. Never empty; to say no channel, use O(default_route.slack.channel_id=).
+              - Mutually exclusive with O(default_route.slack.channel_id).
             type: str
           enabled:
             description: Whether alerts are posted to Slack.
@@ -243,6 +270,8 @@ notes:
     is not managed. For a reference to another object (O(team_id), O(default_route.escalation_chain_id),
     O(default_route.slack.channel_id), O(default_route.telegram.id), O(default_route.msteams.id)) the empty string means
     none and is sent as null. Text is sent exactly as given, except that O(description_short=) clears the description.
+  - Names (O(team), O(default_route.escalation_chain), O(default_route.slack.channel)) cost one request each per task,
+    made only when the task uses them; an unknown name fails before any write (in check mode it only warns).
   - If a create's outcome is unknown (timeout, connection lost), the module looks the integration up before sending it again,
     so one task never makes two integrations.
   - See the collection's C(docs/oncall_integration.md) for a worked example, the request budget and troubleshooting.
@@ -263,7 +292,7 @@ EXAMPLES = r"""
       oncall.grafana.oncall_integration:
         name: Production Alertmanager
         type: alertmanager
-        team_id: TGD6H3A1Y5FCL
+        team: Platform
         description_short: Alerts from the production Prometheus
         templates:
           # !unsafe keeps Ansible from rendering OnCall's own Jinja.
@@ -273,9 +302,9 @@ EXAMPLES = r"""
           web:
             title: !unsafe "{{ payload.commonLabels.alertname }}"
         default_route:
-          escalation_chain_id: FW6E8N3JQ1ZVK
+          escalation_chain: Platform on-call
           slack:
-            channel_id: C0123ABCD
+            channel: "#platform-alerts"
             enabled: true
       register: alertmanager
 
@@ -286,7 +315,7 @@ EXAMPLES = r"""
 - name: Read the connection from GRAFANA_ONCALL_URL and GRAFANA_ONCALL_ACCESS_TOKEN, and load a long template from a file
   oncall.grafana.oncall_integration:
     name: Production Alertmanager
-    team_id: TGD6H3A1Y5FCL
+    team: Platform
     templates:
       # Files read by lookup are not rendered by Ansible.
       web:
@@ -295,7 +324,7 @@ EXAMPLES = r"""
 - name: Reset every template the task does not set to the type's default
   oncall.grafana.oncall_integration:
     name: Production Alertmanager
-    team_id: TGD6H3A1Y5FCL
+    team: Platform
     templates:
       grouping_key: !unsafe "{{ payload.groupKey }}"
     purge_templates: true
@@ -303,20 +332,29 @@ EXAMPLES = r"""
 - name: Detach the default route from its escalation chain
   oncall.grafana.oncall_integration:
     name: Production Alertmanager
-    team_id: TGD6H3A1Y5FCL
+    team: Platform
     default_route:
       escalation_chain_id: ""
+
+- name: Use ids instead of names (no extra request per name)
+  oncall.grafana.oncall_integration:
+    name: Production Alertmanager
+    team_id: TGD6H3A1Y5FCL
+    default_route:
+      escalation_chain_id: FW6E8N3JQ1ZVK
+      slack:
+        channel_id: C0123ABCD
 
 - name: Rename an integration and move it to another team, by id
   oncall.grafana.oncall_integration:
     id: CFRPV98RPR1U8
     name: Staging Alertmanager
-    team_id: TBN3G5DUWXVL6
+    team: Staging
 
 - name: Delete an integration
   oncall.grafana.oncall_integration:
     name: Production Alertmanager
-    team_id: TGD6H3A1Y5FCL
+    team: Platform
     state: absent
 """
 
@@ -382,12 +420,12 @@ integration:
       type: str
 """
 
-from ansible_collections.oncall.grafana.plugins.module_utils.integration import INTEGRATION_ARGUMENT_SPEC, Integration
+from ansible_collections.oncall.grafana.plugins.module_utils.integration import INTEGRATION_ARGUMENT_SPEC, INTEGRATION_MODULE_KWARGS, Integration
 from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_resource
 
 
 def main():
-    module = build_module(INTEGRATION_ARGUMENT_SPEC, required_one_of=[("name", "id")])
+    module = build_module(INTEGRATION_ARGUMENT_SPEC, **INTEGRATION_MODULE_KWARGS)
     run_resource(module, Integration)
 
 
