@@ -23,7 +23,7 @@ attributes:
     support: full
 """
 
-    # Read-only modules.
+    # Read-only modules (oncall.grafana.attributes.info_module).
     INFO_MODULE = r"""
 options: {}
 attributes:

@@ -343,3 +343,76 @@ class Integration(Resource):
             "default_route": apply_changes(route, desired.get("default_route", {})),
         }
         return predicted
+
+
+# ---------------------------------------------------------------------- reading and exporting
+
+INTEGRATION_INFO_ARGUMENT_SPEC = dict(
+    id=dict(type="str"),
+    name=dict(type="str"),
+    team_id=dict(type="str"),
+    team=dict(type="str"),
+    type=dict(type="str"),
+    export=dict(type="bool", default=False),
+)
+INTEGRATION_INFO_MODULE_KWARGS = dict(mutually_exclusive=[("team_id", "team")])
+SERVER_MANAGED_TYPES = ("direct_paging",)
+
+
+def list_integrations(module, client):
+    """The integrations matching the filters, as the API returns them (plus ``params`` when exporting).
+
+    Team and type are filtered here: the server's team_id filter answers 500 on self-hosted OnCall.
+    """
+    params = module.params
+    wanted_id = params.get("id") or None
+    if wanted_id is not None and not INTEGRATION_ID.match(wanted_id):
+        raise OnCallError("id must be an OnCall integration id such as CFRPV98RPR1U8, got %r" % wanted_id)
+    if params.get("team") is not None and not params["team"].strip():
+        raise OnCallError("team must not be empty; to list integrations without a team, set team_id to \"\"")
+    name = params["name"].strip() if params.get("name") is not None else None
+    team_id = params.get("team_id")
+    if params.get("team") is not None:
+        team_id = NameResolver(client, module.check_mode, module.warn).resolve(TEAM, params["team"].strip())
+    if wanted_id is not None:
+        found = client.get_or_none("integrations/%s/" % wanted_id)
+        items = [found] if found is not None else []
+    elif name is not None:
+        items = client.list_all("integrations/", {"name": name})
+    else:
+        items = client.list_all("integrations/")
+    if name is not None:
+        items = [item for item in items if item.get("name") == name]
+    if team_id is not None:
+        items = [item for item in items if item.get("team_id") == reference(team_id)]
+    if params.get("type"):
+        items = [item for item in items if item.get("type") == params["type"]]
+    if params.get("export"):
+        items = [dict(item, params=export_params(item)) for item in items]
+    return {"changed": False, "integrations": items}
+
+
+def export_params(integration):
+    """The oncall_integration options that reproduce ``integration`` (with purge_templates), or None.
+
+    Ids, not names, so a re-apply costs one request (the lookup by id). Null becomes "" for references and
+    the description, which the module reads back as null. Never the link or the inbound e-mail address.
+    Server-managed integrations (direct paging, one per team) are never changed by the collection: None.
+    """
+    if integration.get("type") in SERVER_MANAGED_TYPES:
+        return None
+    route = integration.get("default_route") or {}
+    default_route = {"escalation_chain_id": route.get("escalation_chain_id") or ""}
+    for target, id_key in (("slack", "channel_id"), ("telegram", "id"), ("msteams", "id")):
+        if target in route:
+            default_route[target] = {id_key: (route[target] or {}).get(id_key) or "", "enabled": bool((route[target] or {}).get("enabled"))}
+    return {
+        "id": integration["id"],
+        "name": integration["name"],
+        "team_id": integration.get("team_id") or "",
+        "type": integration["type"],
+        "description_short": integration.get("description_short") or "",
+        "templates": prune_unset(integration.get("templates") or {}),
+        "purge_templates": True,
+        "default_route": default_route,
+    }

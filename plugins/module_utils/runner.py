@@ -24,14 +24,19 @@ def build_module(argument_spec, **kwargs):
     return module
 
 
-def run_resource(module, resource_class):
-    """Run one resource task and exit; every known failure becomes a one-line message."""
+def run(module, work):
+    """Build the client, run ``work(client)`` and exit with its result; every known failure becomes one message."""
     try:
         client = client_from_params(module.params, on_retry=module.warn)
-        result = resource_class(module, client).run()
+        result = work(client)
     except OnCallAPIError as exc:
         module.fail_json(msg=str(exc), method=exc.method, path=exc.path, status=exc.status)
     except OnCallError as exc:
         module.fail_json(msg=str(exc))
     else:
         module.exit_json(**result)
+
+
+def run_resource(module, resource_class):
+    """Run one resource task (present/absent) and exit."""
+    run(module, lambda client: resource_class(module, client).run())

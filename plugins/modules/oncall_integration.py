@@ -56,7 +56,7 @@ options:
   team:
     description:
       - The name of the OnCall team the integration belongs to, instead of its id O(team_id).
-      - Resolved with one request (C(GET /teams/?name=)) when the task uses it. An unknown team fails before any write:
+      - Resolved with one request (C(GET /teams/?name=)) when the task uses it. An unknown team fails before any write;
         OnCall copies teams from Grafana, and a team just created in Grafana can take a while to appear.
       - Never empty; to say no team, use O(team_id=).
       - Mutually exclusive with O(team_id).

@@ -190,7 +190,11 @@ def playbook(oncall, collections_path, tmp_path):
         text = yaml.safe_dump([play], sort_keys=False).rstrip() + "\n  tasks:\n" + textwrap.indent(tasks, "    ")
         path = tmp_path / ("play%d.yml" % index)
         path.write_text(text)
-        results = tmp_path / ("results%d.json" % index)
+        return run_file(path, check=check, diff=diff, env=env, args=args)
+
+    def run_file(path, check=False, diff=False, env=None, args=()):
+        """Run a whole playbook file as written (its own plays, vars and module_defaults)."""
+        results = tmp_path / ("results%d.json" % next(counter))
         run_env = {key: value for key, value in os.environ.items() if not key.startswith("GRAFANA_")}
         run_env.update({
             "ANSIBLE_COLLECTIONS_PATH": str(collections_path),
@@ -213,4 +217,5 @@ def playbook(oncall, collections_path, tmp_path):
         records = json.loads(results.read_text()) if results.exists() else []
         return PlayResult(proc.returncode, proc.stdout, proc.stderr, records)
 
+    run.file = run_file
     return run
