@@ -63,15 +63,15 @@ def test_set_fields_are_exported_as_ids():
 
 def test_msteams_is_exported_only_where_the_server_has_it():
     oss = export_params(integration("CAAA3", "a"))
-    cloud = export_params(integration("CAAA3", "a", channels=CLOUD_TEMPLATE_CHANNELS, route_backends=CLOUD_ROUTE_BACKENDS,
-                                      default_route={"msteams": {"id": "MS1", "enabled": True}}))
+    on_cloud = export_params(integration("CAAA3", "a", channels=CLOUD_TEMPLATE_CHANNELS, route_backends=CLOUD_ROUTE_BACKENDS,
+                                         default_route={"msteams": {"id": "MS1", "enabled": True}}))
     assert "msteams" not in oss["default_route"]
-    assert cloud["default_route"]["msteams"] == {"id": "MS1", "enabled": True}
+    assert on_cloud["default_route"]["msteams"] == {"id": "MS1", "enabled": True}
 
 
 def test_msteams_null_id_becomes_empty_string():
-    cloud = export_params(integration("CAAA3", "a", channels=CLOUD_TEMPLATE_CHANNELS, route_backends=CLOUD_ROUTE_BACKENDS))
-    assert cloud["default_route"]["msteams"] == {"id": "", "enabled": False}
+    on_cloud = export_params(integration("CAAA3", "a", channels=CLOUD_TEMPLATE_CHANNELS, route_backends=CLOUD_ROUTE_BACKENDS))
+    assert on_cloud["default_route"]["msteams"] == {"id": "", "enabled": False}
 
 
 def test_templates_keep_empty_strings_and_drop_nulls():

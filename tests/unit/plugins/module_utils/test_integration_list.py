@@ -9,6 +9,8 @@ import copy
 
 import pytest
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.integration import (
     INTEGRATION_INFO_ARGUMENT_SPEC,
@@ -51,9 +53,7 @@ STORE = [
 ]
 
 
-def params(**given):
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
+def info_params(**given):
     result = ArgumentSpecValidator(INTEGRATION_INFO_ARGUMENT_SPEC, **INTEGRATION_INFO_MODULE_KWARGS).validate(given)
     assert not result.error_messages, result.error_messages
     return result.validated_parameters
@@ -61,7 +61,7 @@ def params(**given):
 
 def listing(check_mode=False, store=STORE, **given):
     client = DirectoryClient(store, TEAMS)
-    module = FakeModule(params(**given), check_mode=check_mode)
+    module = FakeModule(info_params(**given), check_mode=check_mode)
     before = copy.deepcopy(module.params)
     result = list_integrations(module, client)
     assert module.params == before, "list_integrations changed module.params"
@@ -80,7 +80,7 @@ def test_no_filter_lists_everything_in_one_list_all_as_the_api_returns_it():
 
 
 def test_empty_organization_gives_an_empty_list():
-    result, client, dummy = listing(store=[])
+    result, dummy, dummy2 = listing(store=[])
     assert result == {"changed": False, "integrations": []}
 
 
@@ -93,7 +93,7 @@ def test_name_filter_is_sent_to_the_server_and_checked_exactly():
 def test_name_filter_drops_loose_server_matches():
     client = DirectoryClient(STORE, TEAMS)
     client.list_all = lambda path, params=None: copy.deepcopy(STORE)  # a server that ignores the filter
-    result = list_integrations(FakeModule(params(name="other")), client)
+    result = list_integrations(FakeModule(info_params(name="other")), client)
     assert ids(result) == ["CB4"]
 
 
@@ -113,7 +113,7 @@ def test_unknown_id_gives_an_empty_list():
 def test_bad_id_fails_before_any_call(bad_id):
     client = DirectoryClient(STORE, TEAMS)
     with pytest.raises(OnCallError) as caught:
-        list_integrations(FakeModule(params(id=bad_id)), client)
+        list_integrations(FakeModule(info_params(id=bad_id)), client)
     assert "id" in str(caught.value)
     assert client.calls == []
 
@@ -163,7 +163,7 @@ def test_id_name_and_type_together():
 def test_unknown_team_fails_before_listing_saying_teams_come_from_grafana():
     client = DirectoryClient(STORE, TEAMS)
     with pytest.raises(OnCallError) as caught:
-        list_integrations(FakeModule(params(team="nobody")), client)
+        list_integrations(FakeModule(info_params(team="nobody")), client)
     assert "team 'nobody' not found" in str(caught.value) and "Grafana" in str(caught.value)
     assert client.calls == [("LIST", "teams/", {"name": "nobody"})]
 
@@ -180,13 +180,11 @@ def test_unknown_team_in_check_mode_warns_and_gives_an_empty_list():
 def test_empty_team_name_fails_before_any_call(team):
     client = DirectoryClient(STORE, TEAMS)
     with pytest.raises(OnCallError):
-        list_integrations(FakeModule(params(team=team)), client)
+        list_integrations(FakeModule(info_params(team=team)), client)
     assert client.calls == []
 
 
 def test_team_and_team_id_are_mutually_exclusive():
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
     result = ArgumentSpecValidator(INTEGRATION_INFO_ARGUMENT_SPEC, **INTEGRATION_INFO_MODULE_KWARGS).validate({"team": "ops", "team_id": "TOPS1"})
     assert result.error_messages
 

@@ -9,6 +9,8 @@ import copy
 
 import pytest
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.integration import (
     INTEGRATION_ARGUMENT_SPEC,
@@ -39,8 +41,6 @@ class DirectoryClient(FakeClient):
 
 
 def module_params(**given):
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
     result = ArgumentSpecValidator(INTEGRATION_ARGUMENT_SPEC, **INTEGRATION_MODULE_KWARGS).validate(given)
     assert not result.error_messages, result.error_messages
     return result.validated_parameters
@@ -91,7 +91,7 @@ def test_names_not_used_cost_nothing():
 
 def test_team_name_picks_the_integration_of_that_team():
     client = DirectoryClient([integration("C1", "alerts", team_id="TOPS1"), integration("C2", "alerts", team_id="TDEV2")])
-    result, dummy = run(client, name="alerts", team="dev", description_short="x")
+    run(client, name="alerts", team="dev", description_short="x")
     assert client.writes() == [("PUT", "integrations/C2/", {"description_short": "x"})]
 
 
@@ -162,8 +162,6 @@ def test_empty_names_fail_before_any_call(task):
     {"default_route": {"slack": {"channel": "alerts", "channel_id": "C01ALERTS"}}},
 ])
 def test_name_and_id_are_mutually_exclusive(given):
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
     result = ArgumentSpecValidator(INTEGRATION_ARGUMENT_SPEC, **INTEGRATION_MODULE_KWARGS).validate(dict(given, name="alerts"))
     assert result.error_messages
 
