@@ -9,8 +9,9 @@ name: to_unsafe_yaml
 short_description: Dump data as YAML with every Jinja-looking string tagged C(!unsafe)
 version_added: 1.0.0
 description:
-  - Like P(ansible.builtin.to_nice_yaml#filter), but every string that contains C({{), C({%) or C({#) is written with the
-    C(!unsafe) tag, so that Ansible does not render it when the file is loaded again as a vars file.
+  - Like P(ansible.builtin.to_nice_yaml#filter), but every string that contains C({{), C({%) or C({#), or starts with
+    C(#jinja2:), is written with the C(!unsafe) tag, so that Ansible does not render it when the file is loaded again as a
+    vars file.
   - Made for OnCall templates exported by M(oncall.grafana.oncall_integration_info), which are Jinja for OnCall, not for Ansible.
 author:
   - oncall.grafana contributors (@oncall-grafana)
@@ -49,6 +50,8 @@ except ImportError:  # PyYAML comes with ansible-core; this only keeps the impor
     yaml = None
 
 JINJA_MARKERS = ("{{", "{%", "{#")
+# Ansible also renders a string that starts with a Jinja environment header.
+JINJA_HEADER = "#jinja2:"
 
 
 class _Unsafe(str):
@@ -61,13 +64,15 @@ def _plain(value):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, str):
         text = str(value)
-        return _Unsafe(text) if any(marker in text for marker in JINJA_MARKERS) else text
+        return _Unsafe(text) if text.startswith(JINJA_HEADER) or any(marker in text for marker in JINJA_MARKERS) else text
     if isinstance(value, bool) or value is None:
         return value if value is None else bool(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
         return float(value)
+    if isinstance(value, (bytes, bytearray)):
+        raise AnsibleFilterError("to_unsafe_yaml cannot write bytes; decode them to text first")
     if isinstance(value, Sequence):
         return [_plain(item) for item in value]
     raise AnsibleFilterError("to_unsafe_yaml cannot write a value of type %s" % type(value).__name__)

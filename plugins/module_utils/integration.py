@@ -202,12 +202,15 @@ class Integration(Resource):
         names = NameResolver(self.client, self.check_mode, self.module.warn)
         if params.get("team") is not None:
             params["team_id"] = names.resolve(TEAM, params.pop("team").strip())
+        if params.get("state") == "absent":
+            # A delete needs only the identity; a chain or channel deleted earlier must not block it.
+            return
         route = params.get("default_route") or {}
         if route.get("escalation_chain") is not None:
             route["escalation_chain_id"] = names.resolve(ESCALATION_CHAIN, route.pop("escalation_chain").strip())
         slack = route.get("slack") or {}
         if slack.get("channel") is not None:
-            slack["channel_id"] = names.resolve(SLACK_CHANNEL, slack.pop("channel").strip().lstrip("#"))
+            slack["channel_id"] = names.resolve(SLACK_CHANNEL, slack.pop("channel").strip().lstrip("#").strip())
 
     def desired(self, current):
         params = self.params
@@ -221,7 +224,10 @@ class Integration(Resource):
             desired["team_id"] = reference(params["team_id"])
         templates = prune_unset(params.get("templates") or {})
         if params.get("purge_templates") and current is not None:
-            templates = apply_changes(nulled(current.get("templates") or {}), templates)
+            # Only templates the module can set are purged: a backend it has no option for (mattermost, say)
+            # could never be set again.
+            manageable = {key: value for key, value in (current.get("templates") or {}).items() if key in TEMPLATES_OPTIONS}
+            templates = apply_changes(nulled(manageable), templates)
         if templates:
             desired["templates"] = templates
         default_route = normalize_default_route(prune_unset(params.get("default_route") or {}))
@@ -412,7 +418,7 @@ def export_params(integration):
         "team_id": integration.get("team_id") or "",
         "type": integration["type"],
         "description_short": integration.get("description_short") or "",
-        "templates": prune_unset(integration.get("templates") or {}),
+        "templates": prune_unset({key: value for key, value in (integration.get("templates") or {}).items() if key in TEMPLATES_OPTIONS}),
         "purge_templates": True,
         "default_route": default_route,
     }

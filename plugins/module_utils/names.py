@@ -75,4 +75,4 @@ class NameResolver:
                 self.warn("%s In check mode this is not an error, in case an earlier task creates it; the result shows %s "
                           "where its id would be." % (message, placeholder(kind, name)))
             return placeholder(kind, name)
-        raise OnCallError(message + " Nothing was changed.")
+        raise OnCallError(message)

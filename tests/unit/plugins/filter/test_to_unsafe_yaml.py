@@ -249,8 +249,6 @@ def test_exported_integration_params_load_back_unrendered(tmp_path):
     assert render(loaded) == data
 
 
-@pytest.mark.xfail(reason="BUG: a string starting with '#jinja2:' (Ansible's delimiter-override header) is a template for "
-                          "Ansible even without '{{', '{%' or '{#', but the filter writes it untagged, so Ansible renders it", strict=True)
 def test_jinja2_override_header_is_not_rendered(tmp_path):
     data = {"message": "#jinja2:variable_start_string:'[[', variable_end_string:']]'\n[[ payload.title ]]"}
     loaded = load(to_unsafe_yaml(data), tmp_path)

@@ -13,6 +13,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCal
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.integration import INTEGRATION_ARGUMENT_SPEC, Integration
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.oncall_fakes import (
+    OSS_TEMPLATE_CHANNELS,
     CLOUD_ROUTE_BACKENDS,
     CLOUD_TEMPLATE_CHANNELS,
     FakeClient,
@@ -576,3 +577,11 @@ def test_channel_template_keys_and_types_are_checked_before_any_call(templates, 
     message = fails(client, name="alerts", templates=templates)
     assert all(word in message for word in words), message
     assert client.calls == []
+
+
+def test_purge_leaves_templates_of_backends_the_module_cannot_set():
+    channels = dict(OSS_TEMPLATE_CHANNELS, mattermost=("title", "message", "image_url"))
+    client = FakeClient([integration("C1", "alerts", channels=channels, templates={"mattermost": {"title": "kept"}, "web": {"title": "gone"}})],
+                        channels=channels)
+    run(client, name="alerts", purge_templates=True)
+    assert client.writes() == [("PUT", "integrations/C1/", {"templates": {"web": {"title": None}}})]

@@ -111,9 +111,6 @@ def test_exported_params_are_accepted_by_the_module_argument_spec():
     assert params["purge_templates"] is True and params["state"] == "present"
 
 
-@pytest.mark.xfail(reason="BUG: export_params copies templates of messaging backends the module has no option for "
-                          "(e.g. mattermost, which OSS servers have when Mattermost is enabled); oncall_integration then "
-                          "refuses the exported params as unsupported parameters", strict=True)
 def test_exported_params_of_an_unknown_backend_channel_are_accepted_by_the_module():
     channels = dict(OSS_TEMPLATE_CHANNELS, mattermost=("title", "message", "image_url"))
     obj = integration("CAAA9", "a", channels=channels, templates={"mattermost": {"title": "MM"}})

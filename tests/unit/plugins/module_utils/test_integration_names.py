@@ -211,8 +211,6 @@ def test_absent_by_team_name_deletes_the_integration_of_that_team():
     assert client.writes() == [("DELETE", "integrations/C2/", None)]
 
 
-@pytest.mark.xfail(reason="BUG: state=absent resolves default_route names it never uses: an escalation chain deleted "
-                          "before the integration (a usual teardown order) makes the absent task fail instead of deleting", strict=True)
 def test_absent_does_not_need_the_default_route_names():
     client = DirectoryClient([integration("C1", "alerts", default_route={"escalation_chain_id": "FGONE"})])
     result, dummy = run(client, state="absent", name="alerts",
@@ -222,8 +220,6 @@ def test_absent_does_not_need_the_default_route_names():
     assert client.calls[0] == LOOKUP
 
 
-@pytest.mark.xfail(reason="BUG: state=absent spends a request resolving default_route.escalation_chain although "
-                          "the default route plays no part in a delete", strict=True)
 def test_absent_with_known_default_route_names_costs_only_the_lookup_and_the_delete():
     client = DirectoryClient([integration("C1", "alerts")])
     run(client, state="absent", name="alerts", default_route={"escalation_chain": "prod"})
