@@ -204,6 +204,8 @@ options:
     description:
       - When V(true), every template the task does not set is reset to the integration type's default, like C(purge_tags)
         elsewhere in Ansible. When V(false), templates the task does not set are left as they are.
+      - Only the templates of O(templates) are purged; a messaging backend the module has no option for (Mattermost, for
+        example) keeps its templates.
     type: bool
     default: false
   default_route:
