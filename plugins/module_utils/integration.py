@@ -16,7 +16,16 @@ import re
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, nulled, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.names import ESCALATION_CHAIN, SLACK_CHANNEL, TEAM, NameResolver, is_placeholder
+from ansible_collections.oncall.grafana.plugins.module_utils.names import TEAM, NameResolver, check_object_id, reference
+from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
+    ROUTE_BACKENDS,
+    ROUTING_EXCLUSIVE,
+    ROUTING_OPTIONS,
+    check_routing_names,
+    missing_route_backends,
+    normalize_routing,
+    resolve_routing_names,
+)
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
 
 NAME_MAX = 150
@@ -40,7 +49,6 @@ BACKEND_CHANNELS = {
     "mobile_app": ("title", "message"),
     "email": ("title", "message"),
 }
-ROUTE_BACKENDS = ("msteams",)
 
 KNOWN_TYPES = ("alertmanager", "elastalert", "formatted_webhook", "grafana", "grafana_alerting", "inbound_email",
                "kapacitor", "manual", "webhook", "zabbix")
@@ -52,28 +60,12 @@ FORBIDDEN_TYPES = {
 HIDDEN_FIELDS = ("link", "inbound_email", "heartbeat", "maintenance_mode", "maintenance_started_at", "maintenance_end_at")
 
 
-def _target_options(id_key, name_key=None):
-    options = {id_key: dict(type="str"), "enabled": dict(type="bool")}
-    if name_key is None:
-        return dict(type="dict", options=options)
-    options[name_key] = dict(type="str")
-    return dict(type="dict", options=options, mutually_exclusive=[(id_key, name_key)])
-
-
 CHANNELS = dict(BUILTIN_CHANNELS, **BACKEND_CHANNELS)
 # Channel templates are plain dicts checked by check_channel_templates(): Ansible reserves the option name
 # "message" (ansible-test refuses it even nested), and "message" is what OnCall calls the field. The module
 # documentation still lists every sub-key.
 TEMPLATES_OPTIONS = dict({signal: dict(type="str", no_log=False) for signal in SIGNAL_TEMPLATES},
                          **{channel: dict(type="dict") for channel in CHANNELS})
-
-DEFAULT_ROUTE_OPTIONS = dict(
-    escalation_chain_id=dict(type="str"),
-    escalation_chain=dict(type="str"),
-    slack=_target_options("channel_id", name_key="channel"),
-    telegram=_target_options("id"),
-    msteams=_target_options("id"),
-)
 
 INTEGRATION_ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -85,7 +77,7 @@ INTEGRATION_ARGUMENT_SPEC = dict(
     description_short=dict(type="str"),
     templates=dict(type="dict", options=TEMPLATES_OPTIONS),
     purge_templates=dict(type="bool", default=False),
-    default_route=dict(type="dict", options=DEFAULT_ROUTE_OPTIONS, mutually_exclusive=[("escalation_chain_id", "escalation_chain")]),
+    default_route=dict(type="dict", options=ROUTING_OPTIONS, mutually_exclusive=ROUTING_EXCLUSIVE),
 )
 INTEGRATION_MODULE_KWARGS = dict(required_one_of=[("name", "id")], mutually_exclusive=[("team_id", "team")])
 
@@ -103,25 +95,6 @@ def check_channel_templates(templates):
                 raise OnCallError("templates.%s.%s must be a string (a template), got %s" % (channel, key, type(value).__name__))
 
 
-def reference(value):
-    """References to other objects: the empty string means "none", which the API spells null."""
-    return value if value != "" else None
-
-
-def normalize_default_route(route):
-    """The default route as the API compares it: "" means null, Slack channel ids are stored upper-cased."""
-    route = dict(route)
-    if "escalation_chain_id" in route:
-        route["escalation_chain_id"] = reference(route["escalation_chain_id"])
-    for target, id_key in (("slack", "channel_id"), ("telegram", "id"), ("msteams", "id")):
-        if id_key in route.get(target, {}):
-            value = reference(route[target][id_key])
-            if value and target == "slack" and not is_placeholder(value):
-                value = value.upper()
-            route[target] = dict(route[target], **{id_key: value})
-    return route
-
-
 def missing_channels(desired, sample):
     """Template channels and default-route backends the task sets but the server lacks.
 
@@ -130,8 +103,7 @@ def missing_channels(desired, sample):
     """
     missing = ["templates.%s" % channel for channel in desired.get("templates", {})
                if channel not in SIGNAL_TEMPLATES and channel not in (sample.get("templates") or {})]
-    missing += ["default_route.%s" % backend for backend in desired.get("default_route", {})
-                if backend in ROUTE_BACKENDS and backend not in (sample.get("default_route") or {})]
+    missing += missing_route_backends(desired.get("default_route", {}), sample.get("default_route"), prefix="default_route.")
     return missing
 
 
@@ -164,9 +136,7 @@ class Integration(Resource):
         if params.get("id") == "":
             # "{{ item.id | default('') }}" is a common way to say "no id yet": fall back to the name.
             params["id"] = None
-        if params.get("id") is not None and not INTEGRATION_ID.match(params["id"]):
-            raise OnCallError("id must be an OnCall integration id such as CFRPV98RPR1U8 (C and upper-case letters and digits), got %r"
-                              % params["id"])
+        check_object_id("id", params.get("id"), INTEGRATION_ID, "CFRPV98RPR1U8")
         for key in ("name", "description_short"):
             # OnCall trims both (DRF CharField), so an untrimmed value could never compare equal.
             if params.get(key) is not None:
@@ -183,11 +153,9 @@ class Integration(Resource):
         if description is not None and len(description) > DESCRIPTION_MAX:
             raise OnCallError("description_short is %d characters long; OnCall allows at most %d" % (len(description), DESCRIPTION_MAX))
         check_channel_templates(params.get("templates"))
-        route = params.get("default_route") or {}
-        for option, value in (("team", params.get("team")), ("default_route.escalation_chain", route.get("escalation_chain")),
-                              ("default_route.slack.channel", (route.get("slack") or {}).get("channel"))):
-            if value is not None and not value.strip().lstrip("#"):
-                raise OnCallError("%s must not be empty; to say none, set %s_id to \"\"" % (option, option))
+        if params.get("team") is not None and not params["team"].strip():
+            raise OnCallError("team must not be empty; to say none, set team_id to \"\"")
+        check_routing_names(params.get("default_route"), prefix="default_route.")
         kind = params.get("type")
         if kind is not None:
             if kind in FORBIDDEN_TYPES:
@@ -205,12 +173,7 @@ class Integration(Resource):
         if params.get("state") == "absent":
             # A delete needs only the identity; a chain or channel deleted earlier must not block it.
             return
-        route = params.get("default_route") or {}
-        if route.get("escalation_chain") is not None:
-            route["escalation_chain_id"] = names.resolve(ESCALATION_CHAIN, route.pop("escalation_chain").strip())
-        slack = route.get("slack") or {}
-        if slack.get("channel") is not None:
-            slack["channel_id"] = names.resolve(SLACK_CHANNEL, slack.pop("channel").strip().lstrip("#").strip())
+        resolve_routing_names(params.get("default_route") or {}, names)
 
     def desired(self, current):
         params = self.params
@@ -230,7 +193,7 @@ class Integration(Resource):
             templates = apply_changes(nulled(manageable), templates)
         if templates:
             desired["templates"] = templates
-        default_route = normalize_default_route(prune_unset(params.get("default_route") or {}))
+        default_route = normalize_routing(prune_unset(params.get("default_route") or {}))
         if default_route:
             desired["default_route"] = default_route
         return desired
@@ -372,8 +335,7 @@ def list_integrations(module, client):
     """
     params = module.params
     wanted_id = params.get("id") or None
-    if wanted_id is not None and not INTEGRATION_ID.match(wanted_id):
-        raise OnCallError("id must be an OnCall integration id such as CFRPV98RPR1U8, got %r" % wanted_id)
+    check_object_id("id", wanted_id, INTEGRATION_ID, "CFRPV98RPR1U8")
     if params.get("team") is not None and not params["team"].strip():
         raise OnCallError("team must not be empty; to list integrations without a team, set team_id to \"\"")
     name = params["name"].strip() if params.get("name") is not None else None

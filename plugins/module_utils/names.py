@@ -27,8 +27,22 @@ class NamedKind:
 TEAM = NamedKind("team", "teams/", "name", "name", "id",
                  hint=" OnCall copies teams from Grafana; a team just created in Grafana can take a while to appear.")
 ESCALATION_CHAIN = NamedKind("escalation chain", "escalation_chains/", "name", "name", "id")
+INTEGRATION = NamedKind("integration", "integrations/", "name", "name", "id",
+                        hint=" When several teams have an integration of that name, use integration_id.")
 SLACK_CHANNEL = NamedKind("Slack channel", "slack_channels/", "channel_name", "name", "slack_id",
                           hint=" Only channels of the Slack workspace connected to OnCall are listed, archived ones excepted.")
+
+
+def reference(value):
+    """References to other objects: the empty string means "none", which the API spells null."""
+    return value if value != "" else None
+
+
+def check_object_id(option, value, pattern, example):
+    """An id goes into a URL path: check its shape before any request."""
+    if value is not None and not pattern.match(value):
+        raise OnCallError("%s must be an OnCall id such as %s (a letter, then upper-case letters and digits), got %r"
+                          % (option, example, value))
 
 
 def placeholder(kind, name):

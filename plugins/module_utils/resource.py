@@ -39,6 +39,8 @@ class Resource:
         # A private copy: subclasses normalise it (trimmed names, resolved ids) while the task's own
         # arguments, which Ansible echoes back as the invocation, stay as the user wrote them.
         self.params = copy.deepcopy(module.params)
+        #: keys a subclass adds to the module result (for example, that a route was re-created)
+        self.extra_result = {}
         self.check_mode = module.check_mode
 
     # ------------------------------------------------------------------ hooks
@@ -72,6 +74,18 @@ class Resource:
 
     def create_body(self, desired):
         return dict(desired)
+
+    def update_body(self, changes, current, desired):
+        """The PUT body for ``changes`` (the nested subset of desired that differs); some APIs need more."""
+        return changes
+
+    def write_update(self, current, changes, desired):
+        """Send the update; returns the object as the server now has it."""
+        return self.client.put(self.item_path(current), self.update_body(changes, current, desired))
+
+    def predict_update(self, current, changes, desired):
+        """What write_update would return, for check mode."""
+        return apply_changes(current, changes)
 
     def predict_created(self, desired):
         """What a create would return, for check mode: server-made fields are None."""
@@ -124,9 +138,9 @@ class Resource:
         if not changes:
             return self._result(False, current)
         if self.check_mode:
-            updated = apply_changes(current, changes)
+            updated = self.predict_update(current, changes, desired)
         else:
-            updated = self.client.put(self.item_path(current), changes)
+            updated = self.write_update(current, changes, desired)
         shape = self._diff_shape(desired)
         return self._result(True, updated, before=project(current, shape), after=project(updated, shape), subject=current)
 
@@ -165,7 +179,7 @@ class Resource:
         return shape
 
     def _result(self, changed, obj, before=None, after=None, subject=None):
-        result = {"changed": changed, self.result_key: obj}
+        result = dict(self.extra_result, changed=changed, **{self.result_key: obj})
         if changed and self.module._diff:
             name = self.name_of(subject or obj)
             result["diff"] = {

@@ -548,7 +548,7 @@ def test_empty_id_without_name_fails_before_any_call(task):
 @pytest.mark.parametrize("bad_id", ["cabc", "C1 ", "C1/../teams", "T1", "C"])
 def test_malformed_id_fails_before_it_reaches_a_path(bad_id):
     client = FakeClient([integration("C1", "alerts")])
-    assert "id must be an OnCall integration id" in fails(client, id=bad_id, state="absent")
+    assert "id must be an OnCall id such as CFRPV98RPR1U8" in fails(client, id=bad_id, state="absent")
     assert client.calls == []
 
 

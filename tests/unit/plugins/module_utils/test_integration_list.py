@@ -59,8 +59,8 @@ def info_params(**given):
     return result.validated_parameters
 
 
-def listing(check_mode=False, store=STORE, **given):
-    client = DirectoryClient(store, TEAMS)
+def listing(check_mode=False, store=None, **given):
+    client = DirectoryClient(STORE if store is None else store, TEAMS)
     module = FakeModule(info_params(**given), check_mode=check_mode)
     before = copy.deepcopy(module.params)
     result = list_integrations(module, client)
