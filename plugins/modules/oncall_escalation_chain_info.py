@@ -1,0 +1,70 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: oncall_escalation_chain_info
+short_description: List Grafana OnCall escalation chains
+version_added: 1.0.0
+description:
+  - Lists the escalation chains of an OnCall organization, walking every page, optionally filtered. Never changes anything.
+author:
+  - oncall.grafana contributors (@oncall-grafana)
+extends_documentation_fragment:
+  - oncall.grafana.connection
+  - oncall.grafana.attributes.info_module
+  - oncall.grafana.attributes.actiongroup
+options:
+  name:
+    description:
+      - Only the chain with exactly this name.
+    type: str
+  team_id:
+    description:
+      - Only chains of this team id; V("") for chains without a team. Filtered on the client side (the server's team
+        filter answers HTTP 500 on self-hosted OnCall).
+      - Mutually exclusive with O(team).
+    type: str
+  team:
+    description:
+      - Only chains of the team with this name; one request to resolve it.
+      - Mutually exclusive with O(team_id).
+    type: str
+seealso:
+  - module: oncall.grafana.oncall_escalation_chain
+"""
+
+EXAMPLES = r"""
+- name: List the escalation chains of the Platform team
+  oncall.grafana.oncall_escalation_chain_info:
+    team: Platform
+  register: platform_chains
+"""
+
+RETURN = r"""
+escalation_chains:
+  description: The chains that match, each as the API returns it. Empty when none match.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "FW6E8N3JQ1ZVK", "name": "Platform on-call", "team_id": "TGD6H3A1Y5FCL"}]
+"""
+
+from ansible_collections.oncall.grafana.plugins.module_utils.escalation_chain import (
+    ESCALATION_CHAIN_INFO_ARGUMENT_SPEC,
+    ESCALATION_CHAIN_INFO_MODULE_KWARGS,
+    list_escalation_chains,
+)
+from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run
+
+
+def main():
+    module = build_module(ESCALATION_CHAIN_INFO_ARGUMENT_SPEC, **ESCALATION_CHAIN_INFO_MODULE_KWARGS)
+    run(module, lambda client: list_escalation_chains(module, client))
+
+
+if __name__ == "__main__":
+    main()
