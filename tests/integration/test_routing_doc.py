@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""docs/routing.md: its playbook runs twice on a fresh server, changed=0 the second time, with the request counts it states."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+
+from server import EmulatorServer  # pylint: disable=import-error
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "routing.md"
+TOKEN = "routing-token"
+
+
+def doc_playbook():
+    return re.search(r"```yaml\n(.*?)```", DOC.read_text(), re.DOTALL).group(1)
+
+
+def stated_totals():
+    match = re.search(r"For the whole playbook: (\d+) requests the first time, (\d+) the second, 0 writes the second", DOC.read_text())
+    assert match, "docs/routing.md no longer states the totals this test checks"
+    return int(match.group(1)), int(match.group(2))
+
+
+@pytest.mark.emulator_only
+def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, playbook, tmp_path):
+    first_total, second_total = stated_totals()
+    with EmulatorServer(token=TOKEN, teams=["Platform"], rate_limit="100000/m", host="127.0.0.1", port=0) as server:
+        path = tmp_path / "routing.yml"
+        path.write_text(doc_playbook())
+        env = {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": TOKEN}
+        counts = []
+        for run in range(2):
+            requests.delete(server.url + "/__emulator__/requests", timeout=10)
+            play = playbook.file(path, env=env)
+            assert play.rc == 0, play
+            log = requests.get(server.url + "/__emulator__/requests", timeout=10).json()["requests"]
+            counts.append(Counter(entry["method"] for entry in log))
+            if run == 1:
+                changed = [record["task"] for record in play.records if record["result"].get("changed")]
+                assert changed == [], changed
+        assert sum(counts[0].values()) == first_total and counts[0]["POST"] == 6
+        assert sum(counts[1].values()) == second_total and set(counts[1]) == {"GET"}
+        routes = requests.get(server.url + "/__emulator__/state", timeout=10).json()["routes"]
+        regular = sorted((r for r in routes if not r["is_default"]), key=lambda r: r["order"])
+        assert [r["routing_regex"] for r in regular] == ['"severity": "critical"', '"team": "database"',
+                                                         "{{ payload.commonLabels.env == 'staging' }}"]
