@@ -396,6 +396,14 @@ def test_recreate_with_a_position_lands_at_the_wanted_index(wanted):
     assert again["changed"] is False
 
 
+def test_check_mode_predicts_a_recreate_that_moves_up():
+    predicted, result, fake, dummy = check_then_real(chained_b(), integration_id="CINT1", routing_regex="b", escalation_chain_id="", position=0)
+    assert predicted["diff"] == result["diff"]
+    assert predicted["route"]["position"] == result["route"]["position"] == 0
+    assert fake.order() == [result["route"]["id"], "RA", "RC", "RD"]
+    assert fake.writes()[0][2]["position"] == 0
+
+
 def test_recreate_post_with_unknown_outcome_is_not_sent_again():
     fake = OnCallFake(chained_b())
     fake.fail["POST"] = [(OnCallAPIError("POST", "/api/v1/routes/", None, "timed out", outcome_unknown=True), True)]
