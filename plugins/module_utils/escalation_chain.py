@@ -52,6 +52,7 @@ class EscalationChain(Resource):
     result_key = "escalation_chain"
     label = "escalation chain"
     diff_always = ("name", "team_id")
+    create_hint = "to create one, give name without id"
 
     def validate_params(self):
         params = self.params
@@ -68,6 +69,9 @@ class EscalationChain(Resource):
             raise OnCallError("name is required unless id is given")
 
     def resolve_names(self):
+        if self.params.get("state") == "absent":
+            # The name alone identifies a chain: a team deleted meanwhile must not block deleting it.
+            return
         team_id = resolve_team(self.params, NameResolver(self.client, self.check_mode, self.module.warn))
         self.params.pop("team", None)
         self.params["team_id"] = team_id
@@ -75,10 +79,7 @@ class EscalationChain(Resource):
     def find(self):
         params = self.params
         if params.get("id"):
-            found = self.client.get_or_none("%s%s/" % (self.path, params["id"]))
-            if found is None and params.get("state") == "present":
-                raise OnCallError("no escalation chain with id %s (to create one, give name without id)" % params["id"])
-            return found
+            return self.find_by_id(params["id"])
         # Names are unique in the organization whatever the team: the team is not part of the lookup.
         found = [item for item in self.client.list_all(self.path, {"name": params["name"]}) if item.get("name") == params["name"]]
         if len(found) > 1:

@@ -122,6 +122,7 @@ class Integration(Resource):
     label = "integration"
     diff_always = ("name", "type", "team_id")
     diff_hidden = HIDDEN_FIELDS
+    create_hint = "to create one, give name and type without id"
 
     def __init__(self, module, client):
         super().__init__(module, client)
@@ -203,10 +204,7 @@ class Integration(Resource):
     def find(self):
         params = self.params
         if params.get("id"):
-            found = self.client.get_or_none("%s%s/" % (self.path, params["id"]))
-            if found is None and params.get("state") == "present":
-                raise OnCallError("no integration with id %s (to create one, give name and type without id)" % params["id"])
-            return found
+            return self.find_by_id(params["id"])
         name = params["name"]
         # No team_id filter on the server: it answers 500 on self-hosted OnCall. The team is picked here.
         matches = [item for item in self.client.list_all(self.path, {"name": name}) if item.get("name") == name]

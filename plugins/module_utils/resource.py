@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 
 
 class Resource:
@@ -97,6 +97,16 @@ class Resource:
 
     def name_of(self, obj):
         return obj.get("name") or obj.get("id") or ""
+
+    #: how to create the object instead, for the "no such id" message
+    create_hint = ""
+
+    def find_by_id(self, object_id):
+        """The object with this id; None when absent and the task deletes it; an error when the task wants it."""
+        found = self.client.get_or_none("%s%s/" % (self.path, object_id))
+        if found is None and self.params.get("state") == "present":
+            raise OnCallError("no %s with id %s (%s)" % (self.label, object_id, self.create_hint))
+        return found
 
     # ------------------------------------------------------------------ the state machine
 

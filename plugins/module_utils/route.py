@@ -99,6 +99,11 @@ class Route(Resource):
     result_key = "route"
     label = "route"
     diff_always = ("integration_id", "routing_type", "routing_regex")
+    create_hint = "to create one, give the integration and routing_regex without id"
+
+    def name_of(self, obj):
+        # Routes have no name: the diff header names them by what they match.
+        return obj.get("routing_regex") or obj.get("id") or ""
 
     def __init__(self, module, client):
         super().__init__(module, client)
@@ -142,10 +147,8 @@ class Route(Resource):
     def find(self):
         params = self.params
         if params.get("id"):
-            found = self.client.get_or_none("%s%s/" % (self.path, params["id"]))
+            found = self.find_by_id(params["id"])
             if found is None:
-                if params.get("state") == "present":
-                    raise OnCallError("no route with id %s (to create one, give the integration and routing_regex without id)" % params["id"])
                 return None
             if found.get("is_the_last_route"):
                 raise OnCallError("route %s is the default route of integration %s; manage it with oncall.grafana.oncall_integration's "
@@ -219,9 +222,9 @@ class Route(Resource):
         self._fail_on_missing_backends(desired, self._sample)
 
     def check_update(self, current, desired):
-        if "routing_regex" in desired and "routing_type" not in desired:
-            # The server validates the term with the request's type; the stored type is the one that counts.
-            check_routing_term(current.get("routing_type"), desired["routing_regex"])
+        if "routing_regex" in desired or "routing_type" in desired:
+            # Both are sent together and the server checks the term with the type of the request.
+            check_routing_term(desired.get("routing_type", current.get("routing_type")), desired.get("routing_regex", current.get("routing_regex")))
         self._fail_on_missing_backends(desired, current)
 
     @staticmethod
@@ -275,7 +278,22 @@ class Route(Resource):
         if changes.get("escalation_chain_id", "unchanged") is None:
             self._report_recreate(current)
             predicted["id"] = None
+            position = self._recreate_position(current)
+            predicted["position"] = position if position is not None else self._next_position()
         return predicted
+
+    def _recreate_position(self, current):
+        """The raw position that puts the new route where the task wants it (or where the old one is).
+
+        The new route is created while the old one still exists, so it is placed like a create among the
+        other routes; None means last (a create appends).
+        """
+        if self._siblings is None:
+            self._load_siblings(current["integration_id"])
+        others = [route for route in self._siblings if route["id"] != current["id"]]
+        wanted = self.params.get("position")
+        index = [route["id"] for route in self._siblings].index(current["id"]) if wanted is None else wanted
+        return others[index]["position"] if index < len(others) else None
 
     def _recreate(self, current, changes):
         """Clear a route's chain the only way OnCall allows: a new route in its place, then delete the old one.
@@ -285,9 +303,12 @@ class Route(Resource):
         """
         self._report_recreate(current)
         merged = apply_changes(current, changes)
-        body = {key: merged.get(key) for key in ("integration_id", "routing_type", "routing_regex", "escalation_chain_id", "position")}
+        body = {key: merged.get(key) for key in ("integration_id", "routing_type", "routing_regex", "escalation_chain_id")}
         # Slack, Telegram and every messaging backend, as the old route had them (or as the task changes them).
         body.update({key: value for key, value in merged.items() if isinstance(value, dict)})
+        position = self._recreate_position(current)
+        if position is not None:
+            body["position"] = position
         # Not _post_once: a lookup by (type, regex) would now match the old route too. A lost answer fails the
         # task; the next run sees both routes as ambiguous rather than guessing.
         created = self.client.post(self.path, body)
@@ -297,13 +318,16 @@ class Route(Resource):
     def _report_recreate(self, current):
         self.extra_result["recreated"] = True
         self.extra_result["replaced_id"] = current["id"]
-        self.module.warn("OnCall cannot clear the escalation chain of route %s in place, so it is re-created at the same position "
-                         "without a chain; its id changes" % current["id"])
+        self.module.warn("OnCall cannot clear the escalation chain of route %s in place, so it is re-created without a chain, "
+                         "in its place in the order; its id changes" % current["id"])
 
 
 def list_routes(module, client):
     """The routes of one integration in the order OnCall applies them, the default route last."""
     integration_id = integration_id_of(module.params, NameResolver(client, module.check_mode, module.warn))
+    if is_placeholder(integration_id):
+        # Check mode, and the integration does not exist yet: it has no routes.
+        return {"changed": False, "routes": []}
     check_object_id("integration_id", integration_id, INTEGRATION_ID, "CFRPV98RPR1U8")
-    routes = [] if is_placeholder(integration_id) else client.list_all("routes/", {"integration_id": integration_id})
+    routes = client.list_all("routes/", {"integration_id": integration_id})
     return {"changed": False, "routes": ordered(routes)}

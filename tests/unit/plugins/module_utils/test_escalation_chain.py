@@ -285,8 +285,6 @@ def test_info_lists_all_filters_by_name_and_by_team_on_the_client_side():
     assert all(call[2] is None or "team_id" not in call[2] for call in fake.calls)
 
 
-@pytest.mark.xfail(reason="BUG (minor): state=absent still resolves team, an attribute that is not part of the identity, so deleting a chain "
-                          "fails when the task names a team that no longer exists (oncall_route skips names on absent)", strict=True)
 def test_absent_does_not_need_the_team_to_exist():
     fake = OnCallFake()
     result, dummy = run(fake, name="night", team="gone", state="absent")
