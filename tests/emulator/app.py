@@ -12,14 +12,16 @@ import hmac
 import json
 import math
 import re
+import time
 import traceback
 from urllib.parse import quote
 
 from werkzeug.wrappers import Request, Response
 
-from control import ControlApi, FaultPlan
+from control import ControlApi
 from directory import SlackChannelResource, TeamResource
 from drf import ApiError, HtmlError
+from faults import FaultPlan, abort_connection, proxy_page, REASONS
 from escalation_chains import EscalationChainResource
 from integrations import IntegrationResource
 from pagination import paginate
@@ -59,6 +61,20 @@ def html_response(error):
     return Response(error.page, status=error.status, content_type="text/html; charset=utf-8")
 
 
+def throttled_error(resource_name, wait):
+    """DRF's Throttled answer of a view, `wait` in seconds or None when DRF cannot tell."""
+    error = ApiError(429, {"detail": throttled_detail(wait)})
+    error.headers = {}
+    wait = math.ceil(wait) if wait is not None else None
+    if wait:
+        # DRF's exception handler: Retry-After only when the wait is known (and not zero).
+        error.headers["Retry-After"] = "%d" % wait
+    if resource_name in _RATELIMIT_RESET_VIEWS:
+        # RateLimitHeadersMixin writes 350 when the wait is unknown.
+        error.headers["RateLimit-Reset"] = "%d" % wait if wait is not None else "350"
+    return error
+
+
 def query_for_log(args):
     return {key: (values[0] if len(values) == 1 else values) for key, values in args.lists()}
 
@@ -84,7 +100,9 @@ class EmulatorApp:
         self.faults = FaultPlan()
         # When true, the server leaves out "Connection: close" although it closes every connection,
         # as a self-hosted engine served by uWSGI does ("Seen on the real engine", Connections).
+        # POST /__emulator__/connections changes it at run time; a reset goes back to startup_silent_close.
         self.silent_close = False
+        self.startup_silent_close = None
         self.integrations = IntegrationResource(state)
         self.resources = {
             resource.name: resource
@@ -93,25 +111,66 @@ class EmulatorApp:
         self.control = ControlApi(self)
 
     def reset(self):
+        """Back to the start: no objects, no log, no rate history, no fault rules."""
         self.state.reset()
         self.throttle.reset()
+        self.faults.clear()
+        if self.startup_silent_close is not None:
+            self.silent_close = self.startup_silent_close
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         if request.path.startswith(CONTROL_PREFIX):
             return self.control.handle(request)(environ, start_response)
-        response = self.faults.before(request)
-        if response is None:
+        rule = self.faults.take(request)
+        fault = {}
+        if rule is None:
             response = self.dispatch(request)
+        elif rule.kind == "status":
+            response = self.fault_response(request, rule)
+            fault = {"fault": rule.kind, "applied": False}
+        elif rule.kind == "delay":
+            time.sleep(rule.options["seconds"])  # the client may have given up by now; the request still runs
+            response = self.dispatch(request)
+            fault = {"fault": rule.kind, "applied": True, "delay": rule.options["seconds"]}
+        elif rule.kind == "reset_before":
+            response = None
+            fault = {"fault": rule.kind, "applied": False}
+        else:  # reset_after: the change is made, the answer is lost
+            answer = self.dispatch(request)
+            response = None
+            fault = {"fault": rule.kind, "applied": True, "answer": answer.status_code}
+        entry = {
+            "method": request.method,
+            "path": request.path,
+            "query": query_for_log(request.args),
+            "body": body_for_log(request),
+            "status": response.status_code if response is not None else "reset",
+        }
+        entry.update(fault)
         with self.state.lock:
-            self.state.requests.append({
-                "method": request.method,
-                "path": request.path,
-                "query": query_for_log(request.args),
-                "body": body_for_log(request),
-                "status": response.status_code,
-            })
+            self.state.requests.append(entry)
+        if response is None:
+            abort_connection(environ)
         return response(environ, start_response)
+
+    def fault_response(self, request, rule):
+        """The canned answer of a "status" fault rule, shaped like the real one."""
+        status = rule.options["status"]
+        match = _API_PATH.match(request.path)
+        resource = self.resources.get(match.group("resource")) if match else None
+        if status == 429:
+            headers = {}
+            if resource is not None:
+                headers.update({"Allow": ", ".join(self._allowed_methods(resource, match.group("pk"))), "Vary": "Accept"})
+            error = throttled_error(resource.name if resource is not None else None, rule.options.get("retry_after"))
+            headers.update(error.headers)
+            return json_response(429, error.body, headers)
+        if rule.options["body"] == "plain":
+            return Response(REASONS[status], status=status, content_type="text/plain; charset=utf-8")
+        if status == 500:
+            return html_response(HtmlError(500))
+        return Response(proxy_page(status), status=status, content_type="text/html")
 
     def dispatch(self, request):
         match = _API_PATH.match(request.path)
@@ -159,18 +218,8 @@ class EmulatorApp:
 
     def _check_throttle(self, resource):
         allowed, wait = self.throttle.check(self.token)
-        if allowed:
-            return
-        error = ApiError(429, {"detail": throttled_detail(wait)})
-        error.headers = {}
-        wait = math.ceil(wait) if wait is not None else None
-        if wait:
-            # DRF's exception handler: Retry-After only when the wait is known (and not zero).
-            error.headers["Retry-After"] = "%d" % wait
-        if resource.name in _RATELIMIT_RESET_VIEWS:
-            # RateLimitHeadersMixin writes 350 when the wait is unknown.
-            error.headers["RateLimit-Reset"] = "%d" % wait if wait is not None else "350"
-        raise error
+        if not allowed:
+            raise throttled_error(resource.name, wait)
 
     def _run(self, request, resource, pk):
         method = request.method

@@ -3,7 +3,7 @@
 """Control endpoints under /__emulator__/: inspect and steer the emulator from tests and demos.
 
 They need no token, are never throttled and never logged, so that looking at the emulator does not
-change what it records.
+change what it records. Fault rules (faults.py) never apply to them either.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import json
 from werkzeug.wrappers import Response
 
 from drf import ApiError, HtmlError
+from faults import FaultPlan  # noqa: F401 pylint: disable=unused-import
 
 
 def _json(status, body):
@@ -21,30 +22,6 @@ def _json(status, body):
         response.headers.pop("Content-Type", None)
         return response
     return Response(json.dumps(body), status=status, content_type="application/json")
-
-
-class FaultPlan:
-    """Where fault injection will plug in: canned answers chosen by method and path before dispatch.
-
-    A later version can hold rules such as "the next 2 POST /api/v1/routes/ answer 502", delays, or
-    connection resets; `before` returns a Response to send instead of the real one, or None.
-    Connections are always closed after one answer (Werkzeug's server does that); EmulatorApp.silent_close
-    leaves out the "Connection: close" header, like the real engine.
-    """
-
-    def __init__(self):
-        self.rules = []
-
-    def before(self, request):
-        """The canned answer for this request, if a rule matches (no rule kinds exist yet)."""
-        for rule in self.rules:
-            response = rule(request)
-            if response is not None:
-                return response
-        return None
-
-    def clear(self):
-        self.rules.clear()
 
 
 class ControlApi:
@@ -79,9 +56,29 @@ class ControlApi:
         return _json(204, None)
 
     def _post_reset(self, _body):
-        self.app.reset()
+        self.app.reset()  # also clears the fault rules
+        return _json(204, None)
+
+    def _get_faults(self, _body):
+        return _json(200, {"faults": self.app.faults.describe()})
+
+    def _post_faults(self, body):
+        return _json(201, self.app.faults.add(body))
+
+    def _delete_faults(self, _body):
         self.app.faults.clear()
         return _json(204, None)
+
+    def _get_connections(self, _body):
+        return _json(200, {"silent_close": self.app.silent_close})
+
+    def _post_connections(self, body):
+        """Switch silent-close mode (see EmulatorApp.silent_close) while running."""
+        if "silent_close" in body:
+            if not isinstance(body["silent_close"], bool):
+                return _json(400, {"silent_close": ["Must be a valid boolean."]})
+            self.app.silent_close = body["silent_close"]
+        return _json(200, {"silent_close": self.app.silent_close})
 
     def _get_state(self, _body):
         return _json(200, self.state.dump())

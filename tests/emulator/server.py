@@ -25,6 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from app import EmulatorApp  # noqa: E402 pylint: disable=wrong-import-position
+from faults import ABORT_KEY  # noqa: E402 pylint: disable=wrong-import-position
 from store import State  # noqa: E402 pylint: disable=wrong-import-position
 from throttle import parse_rate  # noqa: E402 pylint: disable=wrong-import-position
 
@@ -37,6 +38,8 @@ class _Handler(WSGIRequestHandler):
     finds out when its next request on that connection fails ("Seen on the real engine", Connections).
     """
 
+    _reset = False
+
     def run_wsgi(self):
         if getattr(self.server.app, "silent_close", False):
             # Werkzeug drains unread input after answering, and would swallow (and block on) the next
@@ -44,6 +47,17 @@ class _Handler(WSGIRequestHandler):
             # so the socket closes with that request unread and the client sees a reset, as in reality.
             self.rfile = _InputUntilAnswer(self.rfile)
         super().run_wsgi()
+        if self.environ.get(ABORT_KEY):
+            # A fault rule asked for a reset (faults.abort_connection set SO_LINGER 0): no answer, no FIN.
+            self.close_connection = True
+            self._reset = True
+
+    def finish(self):
+        super().finish()
+        if self._reset:
+            # Closing the socket here, before socketserver's shutdown(SHUT_WR) would send a FIN, makes the
+            # kernel send RST; the later shutdown/close calls on the closed socket are harmless.
+            self.connection.close()
 
     def send_header(self, keyword, value):
         if keyword.lower() == "connection" and isinstance(self.rfile, _InputUntilAnswer):
@@ -88,7 +102,7 @@ class EmulatorServer:
         self.host = host
         self.state = State(teams=teams or (), slack_channels=slack_channels, cloud=cloud)
         self.app = EmulatorApp(self.state, token, rate_limit)
-        self.app.silent_close = silent_close
+        self.app.silent_close = self.app.startup_silent_close = silent_close
         self._server = make_server(host, port, self.app, threaded=True, request_handler=_Handler)
         self.port = self._server.server_port
         self.url = "http://%s:%d" % (host, self.port)
@@ -110,6 +124,25 @@ class EmulatorServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+    # Fault injection and connection behaviour, the same as the control endpoints (see faults.py).
+
+    def add_fault(self, method="*", path="", count=1, kind="status", **options):
+        """Add a fault rule, e.g. add_fault("POST", r"^/api/v1/integrations/?$", kind="status", status=502).
+
+        Returns the rule as GET /__emulator__/faults lists it; drf.ApiError when the rule is invalid.
+        """
+        return self.app.faults.add(dict(options, method=method, path=path, count=count, kind=kind))
+
+    def faults(self):
+        """The active rules with their remaining counts."""
+        return self.app.faults.describe()
+
+    def clear_faults(self):
+        self.app.faults.clear()
+
+    def set_silent_close(self, silent):
+        self.app.silent_close = bool(silent)
 
     def __enter__(self):
         return self.start()

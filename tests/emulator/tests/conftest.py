@@ -31,7 +31,8 @@ class Api:
         headers = kwargs.pop("headers", {})
         if token is not None:
             headers.setdefault("Authorization", token)
-        return requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
+        kwargs.setdefault("timeout", 10)
+        return requests.request(method, self.base + path, headers=headers, **kwargs)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
