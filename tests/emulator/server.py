@@ -6,9 +6,10 @@ Command line (kept stable, scripts depend on it):
 
     python tests/emulator/server.py --host 127.0.0.1 --port PORT --token TOKEN
         [--teams NAME,NAME] [--slack-channels NAME=ID,NAME=ID] [--rate-limit N/m]
-        [--base-url URL] [--cloud] [--silent-close]
+        [--base-url URL] [--cloud] [--silent-close] [--tls-cert FILE --tls-key FILE]
+        [--seed-integrations N]
 
-It prints "OnCall emulator listening on http://HOST:PORT" once it accepts connections.
+It prints "OnCall emulator listening on http://HOST:PORT" (https:// with TLS) once it accepts connections.
 From Python: EmulatorServer(...).start() / .url / .state / .stop(), or use it as a context manager.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import ssl
 import sys
 import threading
 
@@ -39,6 +41,14 @@ class _Handler(WSGIRequestHandler):
     """
 
     _reset = False
+
+    def handle(self):
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except OSError:  # ssl.SSLError and timeouts: a client that distrusts the certificate or speaks plain HTTP
+                return
+        super().handle()
 
     def run_wsgi(self):
         if getattr(self.server.app, "silent_close", False):
@@ -97,15 +107,23 @@ class EmulatorServer:
     """A running emulator on a background thread."""
 
     def __init__(self, token, teams=None, slack_channels=None, rate_limit="300/m", host="127.0.0.1", port=0,
-                 base_url=None, cloud=False, silent_close=False):
+                 base_url=None, cloud=False, silent_close=False, tls_cert=None, tls_key=None):
         parse_rate(rate_limit)  # fail early on a bad rate
+        if bool(tls_cert) != bool(tls_key):
+            raise ValueError("TLS needs both a certificate and a key file")
         self.host = host
         self.state = State(teams=teams or (), slack_channels=slack_channels, cloud=cloud)
         self.app = EmulatorApp(self.state, token, rate_limit)
         self.app.silent_close = self.app.startup_silent_close = silent_close
-        self._server = make_server(host, port, self.app, threaded=True, request_handler=_Handler)
+        # Werkzeug's ssl_context: a (certificate file, key file) pair; the key must not need a passphrase.
+        ssl_context = (tls_cert, tls_key) if tls_cert else None
+        self._server = make_server(host, port, self.app, threaded=True, request_handler=_Handler, ssl_context=ssl_context)
+        if ssl_context:
+            # Werkzeug's listening socket shakes hands inside accept(), on the serving thread, so one client that
+            # connects and sends nothing would stall every other. Shake hands in the request's own thread instead.
+            self._server.socket.do_handshake_on_connect = False
         self.port = self._server.server_port
-        self.url = "http://%s:%d" % (host, self.port)
+        self.url = "%s://%s:%d" % ("https" if ssl_context else "http", host, self.port)
         self.state.base_url = (base_url or self.url).rstrip("/")
         self._thread = None
 
@@ -186,11 +204,20 @@ def main(argv=None):
     parser.add_argument("--cloud", action="store_true", help="add Grafana Cloud's msteams messaging backend")
     parser.add_argument("--silent-close", action="store_true",
                         help="close connections without a Connection: close header, like a self-hosted engine")
+    parser.add_argument("--tls-cert", metavar="FILE", default=None, help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    parser.add_argument("--tls-key", metavar="FILE", default=None, help="the PEM private key of --tls-cert")
     args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
 
-    server = EmulatorServer(token=args.token, teams=args.teams, slack_channels=args.slack_channels, rate_limit=args.rate_limit,
-                            host=args.host, port=args.port, base_url=args.base_url, cloud=args.cloud,
-                            silent_close=args.silent_close)
+    try:
+        server = EmulatorServer(token=args.token, teams=args.teams, slack_channels=args.slack_channels, rate_limit=args.rate_limit,
+                                host=args.host, port=args.port, base_url=args.base_url, cloud=args.cloud,
+                                silent_close=args.silent_close, tls_cert=args.tls_cert, tls_key=args.tls_key)
+    except OSError as error:  # ssl.SSLError is one
+        if not args.tls_cert:
+            raise
+        parser.error("cannot serve TLS with %s and %s: %s" % (args.tls_cert, args.tls_key, error))
 
     def _stop(_signum, _frame):
         # shutdown() waits for serve_forever to return, so it must run outside the serving thread.
