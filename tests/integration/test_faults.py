@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Every module through real ansible-playbook runs while the emulator injects faults.
+
+Rate limits, transient 5xx, lost answers and timeouts: each test asserts the outcome and the attempts
+from the emulator's request log (never wall time), and ends by checking the server's state: nothing
+lost, nothing doubled.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+pytestmark = pytest.mark.emulator_only
+
+
+def make_integration(oncall):
+    return oncall.create_integration(name=oncall.name("base"), type="webhook")
+
+
+def create_cases(oncall):
+    """For each module that creates something: (name, task options, list path regex, how to count the objects)."""
+    base = make_integration(oncall)
+    name = oncall.name("faulty")
+    return {
+        "integration": ("oncall.grafana.oncall_integration", {"name": name, "type": "webhook"}, r"^/api/v1/integrations/?$",
+                        lambda: len(oncall.integrations(name))),
+        "escalation_chain": ("oncall.grafana.oncall_escalation_chain", {"name": name}, r"^/api/v1/escalation_chains/?$",
+                             lambda: len([c for c in oncall.list("escalation_chains/") if c["name"] == name])),
+        "route": ("oncall.grafana.oncall_route", {"integration_id": base["id"], "routing_regex": name}, r"^/api/v1/routes/?$",
+                  lambda: len([r for r in oncall.list("routes/", integration_id=base["id"]) if r["routing_regex"] == name])),
+    }
+
+
+MODULES = ("integration", "escalation_chain", "route")
+
+
+def entries(oncall, method=None, path=None):
+    return [e for e in oncall.log() if (method is None or e["method"] == method) and (path is None or re.search(path, e["path"]))]
+
+
+def run_case(oncall, playbook, case, **extra):
+    module, options, dummy_path, dummy_count = case
+    return playbook([{"name": "Faulty", module: dict(options, **extra)}])
+
+
+@pytest.mark.parametrize("kind", MODULES)
+def test_post_reset_after_the_server_created_it_leaves_exactly_one(oncall, playbook, kind):
+    case = create_cases(oncall)[kind]
+    oncall.clear_log()
+    oncall.emulator.add_fault("POST", case[2], count=1, kind="reset_after")
+    play = run_case(oncall, playbook, case)
+    assert play.rc == 0, play
+    assert play.last["changed"] is True
+    posts = entries(oncall, "POST", case[2])
+    assert len(posts) == 1 and posts[0].get("applied") is True
+    assert case[3]() == 1
+
+
+@pytest.mark.parametrize("kind", MODULES)
+def test_post_reset_before_the_server_created_it_creates_it_exactly_once(oncall, playbook, kind):
+    case = create_cases(oncall)[kind]
+    oncall.clear_log()
+    oncall.emulator.add_fault("POST", case[2], count=1, kind="reset_before")
+    play = run_case(oncall, playbook, case)
+    assert play.rc == 0, play
+    posts = entries(oncall, "POST", case[2])
+    assert len(posts) == 2 and posts[0].get("applied") is False
+    assert case[3]() == 1
+
+
+@pytest.mark.parametrize("kind", MODULES)
+def test_post_answered_500_is_not_sent_again_and_fails_with_the_answer(oncall, playbook, kind):
+    case = create_cases(oncall)[kind]
+    oncall.clear_log()
+    oncall.emulator.add_fault("POST", case[2], count=1, kind="status", status=500)
+    play = run_case(oncall, playbook, case)
+    assert play.rc != 0 and "failed with HTTP 500" in play.last["msg"]
+    assert len(entries(oncall, "POST", case[2])) == 1
+    assert case[3]() == 0
+
+
+@pytest.mark.parametrize("kind", MODULES)
+def test_burst_of_429_is_waited_out(oncall, playbook, kind):
+    case = create_cases(oncall)[kind]
+    oncall.clear_log()
+    oncall.emulator.add_fault("*", r"^/api/v1/", count=3, kind="status", status=429, retry_after=1)
+    play = run_case(oncall, playbook, case)
+    assert play.rc == 0, play
+    assert [e["status"] for e in oncall.log()][:3] == [429, 429, 429]
+    assert any("HTTP 429" in warning for warning in play.last["warnings"])
+    assert case[3]() == 1
+
+
+@pytest.mark.parametrize("kind", MODULES)
+def test_429_longer_than_max_retry_delay_or_more_than_retries_fails_clearly(oncall, playbook, kind):
+    case = create_cases(oncall)[kind]
+    oncall.clear_log()
+    oncall.emulator.add_fault("*", r"^/api/v1/", count=1, kind="status", status=429, retry_after=600)
+    play = run_case(oncall, playbook, case)
+    assert play.rc != 0 and "longer than max_retry_delay=120 s" in play.last["msg"]
+    assert len(oncall.log()) == 1
+    oncall.emulator.clear_faults()
+    oncall.clear_log()
+    oncall.emulator.add_fault("*", r"^/api/v1/", count=3, kind="status", status=429, retry_after=0)
+    play = run_case(oncall, playbook, case, retries=2)
+    assert play.rc != 0 and "still rate limited after 3 attempts" in play.last["msg"]
+    assert len(oncall.log()) == 3
+    assert case[3]() == 0
+
+
+@pytest.mark.parametrize("kind", MODULES)
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_transient_5xx_on_reads_is_retried(oncall, playbook, kind, status):
+    case = create_cases(oncall)[kind]
+    oncall.clear_log()
+    oncall.emulator.add_fault("GET", r"^/api/v1/", count=2, kind="status", status=status)
+    play = run_case(oncall, playbook, case)
+    assert play.rc == 0, play
+    assert [e["status"] for e in entries(oncall, "GET")][:3] == [status, status, 200]
+    assert case[3]() == 1
+
+
+def test_transient_5xx_on_update_and_delete_is_retried(oncall, playbook):
+    name = oncall.name("retried")
+    created = oncall.create_integration(name=name, type="webhook")
+    oncall.emulator.add_fault("PUT", r"^/api/v1/integrations/C", count=2, kind="status", status=503)
+    play = playbook([{"name": "Update", "oncall.grafana.oncall_integration": {"name": name, "description_short": "new"}}])
+    assert play.rc == 0, play
+    assert [e["status"] for e in entries(oncall, "PUT")] == [503, 503, 200]
+    oncall.clear_log()
+    oncall.emulator.add_fault("DELETE", r"^/api/v1/integrations/C", count=1, kind="reset_after")
+    play = playbook([{"name": "Delete", "oncall.grafana.oncall_integration": {"name": name, "state": "absent"}}])
+    assert play.rc == 0, play
+    # The first DELETE was applied but its answer lost; the retry's 404 counts as done.
+    assert [e["status"] for e in entries(oncall, "DELETE")][1] == 404
+    assert oncall.integrations(name) == [] and created["id"]
+
+
+def test_timeout_fails_after_the_configured_attempts(oncall, playbook):
+    oncall.clear_log()
+    oncall.emulator.add_fault("GET", r"^/api/v1/integrations/?$", count=5, kind="delay", seconds=2)
+    play = playbook([{"name": "Slow", "oncall.grafana.oncall_integration": {"name": oncall.name("slow"), "type": "webhook",
+                                                                          "timeout": 1, "retries": 1}}])
+    assert play.rc != 0
+    assert "no answer within timeout=1 s (gave up after 2 attempts)" in play.last["msg"]
+    # The server logs a request when it has answered it; the second slow one finishes after the client gave up.
+    for dummy in range(50):
+        if len(entries(oncall, "GET")) == 2:
+            break
+        time.sleep(0.1)
+    assert len(entries(oncall, "GET")) == 2
+    assert entries(oncall, "POST") == []
+
+
+@pytest.mark.parametrize("module, options", [
+    ("oncall.grafana.oncall_integration_info", {}),
+    ("oncall.grafana.oncall_escalation_chain_info", {}),
+])
+def test_info_modules_ride_out_429_and_5xx(oncall, playbook, module, options):
+    oncall.emulator.add_fault("GET", r"^/api/v1/", count=1, kind="status", status=429, retry_after=0)
+    oncall.emulator.add_fault("GET", r"^/api/v1/", count=1, kind="status", status=502)
+    play = playbook([{"name": "Read", module: options}])
+    assert play.rc == 0, play
+    assert [e["status"] for e in oncall.log()] == [429, 502, 200]
