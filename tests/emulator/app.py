@@ -92,7 +92,7 @@ def body_for_log(request):
 class EmulatorApp:
     """One emulated organization with one API token."""
 
-    def __init__(self, state, token, rate_limit="300/m"):
+    def __init__(self, state, token, rate_limit="300/m", seed_integrations=0):
         self.state = state
         self.token = token
         self.rate_limit = rate_limit
@@ -109,12 +109,16 @@ class EmulatorApp:
             for resource in (self.integrations, RouteResource(state), EscalationChainResource(state), TeamResource(state), SlackChannelResource(state))
         }
         self.control = ControlApi(self)
+        # Integrations created at start (and again after each reset) without the API: seed-00001, ...
+        self.seed_integrations = seed_integrations
+        self.integrations.seed(seed_integrations)
 
     def reset(self):
-        """Back to the start: no objects, no log, no rate history, no fault rules."""
+        """Back to the start: only the seeded objects, no log, no rate history, no fault rules."""
         self.state.reset()
         self.throttle.reset()
         self.faults.clear()
+        self.integrations.seed(self.seed_integrations)
         if self.startup_silent_close is not None:
             self.silent_close = self.startup_silent_close
 

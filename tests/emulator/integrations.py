@@ -8,8 +8,9 @@ import random
 
 from drf import MISSING, FieldValidator, bad_request, not_found, require_dict, server_error, validation_error
 from ids import ingest_token, public_id
+from pagination import LazyList
 from routes import apply_changes, default_route_repr, new_default_route, prepare_default_route
-from store import Integration
+from store import Integration, Route
 from team_filter import filter_by_team
 from templating import Templates
 
@@ -35,6 +36,16 @@ NO_LINK_TYPES = ("manual", "inbound_email", "maintenance")
 INBOUND_EMAIL_DOMAIN = "inbound.example.com"
 # The server appends a random emoji code to invented names; the exact list does not matter.
 _NAME_EMOJIS = (":blush:", ":sunglasses:", ":rocket:", ":tada:", ":sparkles:", ":star:", ":fire:", ":zap:")
+
+# Seeded integrations (--seed-integrations): types that a real server lists, in turn.
+SEED_TYPES = ("webhook", "alertmanager", "grafana_alerting", "formatted_webhook", "grafana", "kapacitor", "elastalert", "zabbix",
+              "inbound_email", "manual")
+SEED_TEMPLATES = {
+    "grouping_key": "{{ payload.fingerprint }}",
+    "resolve_signal": "{{ payload.status == 'resolved' }}",
+    "slack": {"title": "[{{ payload.severity }}] {{ payload.title }}"},
+    "web": {"title": "{{ payload.title }}", "message": "{{ payload.message }}"},
+}
 
 DUPLICATE_NAME = "An integration with this name already exists for this team"
 DUPLICATE_DIRECT_PAGING = "Direct paging integration already exists for this team"
@@ -84,7 +95,7 @@ class IntegrationResource:
         if name:
             items = [i for i in items if i.name == name]
         items = filter_by_team(self.state, items, query)
-        return [self.represent(i) for i in items]
+        return LazyList(items, self.represent)
 
     def _get(self, integration_id):
         integration = self.state.get_integration(integration_id)
@@ -191,6 +202,34 @@ class IntegrationResource:
         route = new_default_route(self.state, integration)
         self.state.routes[route.id] = route
         return self.represent(integration)
+
+    def seed(self, count):
+        """Create `count` integrations at once, without the API: seed-00001, ... (for benchmarks).
+
+        Types take turns (SEED_TYPES), every third belongs to a start-up team (in turn), every second has a
+        description and every fourth has templates (SEED_TEMPLATES); each gets its default route.
+        """
+        with self.state.lock:
+            taken = self.state.all_ids()  # one set for all, instead of one per new id
+            teams = sorted(self.state.teams.values(), key=lambda t: t.pk)
+            with_templates = self.templates.merge(self.templates.empty(), SEED_TEMPLATES)
+            for number in range(1, count + 1):
+                integration = Integration(
+                    pk=self.state.next_pk(),
+                    id=public_id("C", taken),
+                    name="seed-%05d" % number,
+                    type=SEED_TYPES[(number - 1) % len(SEED_TYPES)],
+                    token=ingest_token(),
+                    description_short="Seeded integration %d" % number if number % 2 == 0 else None,
+                    team_id=teams[(number // 3) % len(teams)].id if teams and number % 3 == 0 else None,
+                    templates=self.templates.merge(with_templates, {}) if number % 4 == 0 else self.templates.empty(),
+                )
+                taken.add(integration.id)
+                route = Route(pk=self.state.next_pk(), id=public_id("R", taken), integration_id=integration.id, is_default=True, order=0)
+                taken.add(route.id)
+                self.state.integrations[integration.id] = integration
+                self.state.routes[route.id] = route
+                self.state.default_route_ids[integration.id] = route.id
 
     def update(self, integration_id, data, partial):  # pylint: disable=unused-argument
         integration = self._get(integration_id)

@@ -34,6 +34,30 @@ def _with_page(url, page):
     return urlunsplit((scheme, netloc, path, urlencode(sorted(params.items()), doseq=True), fragment))
 
 
+class LazyList:
+    """`items` shown through `represent`, only for the slice a page needs (large lists stay cheap to page through)."""
+
+    def __init__(self, items, represent):
+        self._items = items
+        self._represent = represent
+
+    def __len__(self):
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._represent(item) for item in self._items[index]]
+        return self._represent(self._items[index])
+
+    def __iter__(self):
+        return (self._represent(item) for item in self._items)
+
+    def __eq__(self, other):
+        return list(self) == other
+
+    __hash__ = None
+
+
 def paginate(items, query, default_size, base_url, full_path):
     """Return the list body for `items` (already filtered and sorted).
 

@@ -107,13 +107,15 @@ class EmulatorServer:
     """A running emulator on a background thread."""
 
     def __init__(self, token, teams=None, slack_channels=None, rate_limit="300/m", host="127.0.0.1", port=0,
-                 base_url=None, cloud=False, silent_close=False, tls_cert=None, tls_key=None):
+                 base_url=None, cloud=False, silent_close=False, tls_cert=None, tls_key=None, seed_integrations=0):
         parse_rate(rate_limit)  # fail early on a bad rate
         if bool(tls_cert) != bool(tls_key):
             raise ValueError("TLS needs both a certificate and a key file")
         self.host = host
         self.state = State(teams=teams or (), slack_channels=slack_channels, cloud=cloud)
-        self.app = EmulatorApp(self.state, token, rate_limit)
+        if isinstance(seed_integrations, bool) or not isinstance(seed_integrations, int) or seed_integrations < 0:
+            raise ValueError("seed_integrations must be a whole number, 0 or more")
+        self.app = EmulatorApp(self.state, token, rate_limit, seed_integrations=seed_integrations)
         self.app.silent_close = self.app.startup_silent_close = silent_close
         # Werkzeug's ssl_context: a (certificate file, key file) pair; the key must not need a passphrase.
         ssl_context = (tls_cert, tls_key) if tls_cert else None
@@ -183,6 +185,16 @@ def _names(text):
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
+def _count(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError("expected a whole number, 0 or more, got %r" % text)
+    return value
+
+
 def _rate(text):
     try:
         parse_rate(text)
@@ -206,6 +218,8 @@ def main(argv=None):
                         help="close connections without a Connection: close header, like a self-hosted engine")
     parser.add_argument("--tls-cert", metavar="FILE", default=None, help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
     parser.add_argument("--tls-key", metavar="FILE", default=None, help="the PEM private key of --tls-cert")
+    parser.add_argument("--seed-integrations", metavar="N", type=_count, default=0,
+                        help="create N integrations (seed-00001, ...) at start and after each reset, for benchmarks")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -213,7 +227,8 @@ def main(argv=None):
     try:
         server = EmulatorServer(token=args.token, teams=args.teams, slack_channels=args.slack_channels, rate_limit=args.rate_limit,
                                 host=args.host, port=args.port, base_url=args.base_url, cloud=args.cloud,
-                                silent_close=args.silent_close, tls_cert=args.tls_cert, tls_key=args.tls_key)
+                                silent_close=args.silent_close, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                                seed_integrations=args.seed_integrations)
     except OSError as error:  # ssl.SSLError is one
         if not args.tls_cert:
             raise

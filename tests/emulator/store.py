@@ -96,6 +96,8 @@ class State:
         self.routes = {}
         self.escalation_chains = {}
         self.requests = []
+        # integration id -> id of its default route, filled as they are looked up (see default_route)
+        self.default_route_ids = {}
         for name in teams:
             self.add_team(name)
         # Teams given at start-up survive a reset; teams added later through the control API do not.
@@ -125,6 +127,7 @@ class State:
             self.integrations.clear()
             self.routes.clear()
             self.escalation_chains.clear()
+            self.default_route_ids.clear()
             self.teams = dict(self._initial_teams)
             self.requests.clear()
 
@@ -157,7 +160,12 @@ class State:
         return [r for r in self.routes.values() if r.integration_id == route.integration_id and r.is_default == route.is_default]
 
     def default_route(self, integration):
-        return next(r for r in self.routes.values() if r.integration_id == integration.id and r.is_default)
+        # Remembered per integration, so that listing thousands of integrations does not scan every route for each.
+        route = self.routes.get(self.default_route_ids.get(integration.id))
+        if route is None or route.integration_id != integration.id or not route.is_default:
+            route = next(r for r in self.routes.values() if r.integration_id == integration.id and r.is_default)
+            self.default_route_ids[integration.id] = route.id
+        return route
 
     def get_team(self, team_id):
         return self.teams.get(team_id) if isinstance(team_id, str) else None
