@@ -233,7 +233,10 @@ class OnCallClient:
                 # be lost half way, and a POST cannot be blindly re-sent. So every POST opens a new one.
                 self.session.close()
             try:
-                response = self.session.request(method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False)
+                # verify is passed on every call: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the
+                # session's value, which would silently ignore ca_path and validate_certs=false.
+                response = self.session.request(method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False,
+                                                verify=self.session.verify)
             except requests.exceptions.RequestException as exc:
                 kind = classify_transport_error(exc)
                 reason = self._describe_transport_error(kind, exc)

@@ -157,8 +157,11 @@ def test_grafana_url_header_sent_when_grafana_url_set():
 ])
 def test_session_verify_follows_validate_certs_and_ca_path(validate_certs, ca_path, verify, monkeypatch):
     monkeypatch.setattr("os.path.isfile", lambda path: path == "/etc/ssl/private-ca.pem")
-    harness = Harness(validate_certs=validate_certs, ca_path=ca_path)
+    harness = Harness(response(200, {}), validate_certs=validate_certs, ca_path=ca_path)
     assert harness.session.verify == verify
+    # Passed on every request too: requests lets REQUESTS_CA_BUNDLE override a session-level verify.
+    harness.client.get("integrations/")
+    assert harness.calls[0].kwargs["verify"] == verify
 
 
 def test_missing_ca_path_file_fails_naming_the_option(tmp_path):
