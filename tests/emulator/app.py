@@ -172,6 +172,12 @@ class EmulatorApp:
             return json_response(429, error.body, headers)
         if rule.options["body"] == "plain":
             return Response(REASONS[status], status=status, content_type="text/plain; charset=utf-8")
+        if rule.options["body"] == "echo":
+            echoed = {"detail": "Could not process request %s %s with headers %s and body %s"
+                      % (request.method, request.full_path, dict(request.headers), request.get_data(as_text=True))}
+            return json_response(status, echoed)
+        if status == 400:
+            return json_response(400, {"detail": "Bad request"})
         if status == 500:
             return html_response(HtmlError(500))
         return Response(proxy_page(status), status=status, content_type="text/html")

@@ -25,8 +25,10 @@ import threading
 from drf import ApiError
 
 FAULT_KINDS = ("status", "delay", "reset_before", "reset_after")
-FAULT_STATUSES = (429, 500, 502, 503, 504)
-FAULT_BODIES = ("html", "plain")
+FAULT_STATUSES = (400, 429, 500, 502, 503, 504)
+# "echo": a JSON error quoting the request's headers and body back, as careless servers and proxies do;
+# tests use it to prove that no secret the client sent ever reaches the user's output.
+FAULT_BODIES = ("html", "plain", "echo")
 _OPTIONS = {
     "status": ("status", "retry_after", "body"),
     "delay": ("seconds",),
@@ -37,7 +39,7 @@ _COMMON = ("method", "path", "count", "kind")
 # What a reverse proxy (nginx) in front of the engine sends when the engine is down or slow.
 _PROXY_PAGE = "<html>\r\n<head><title>%(status)d %(reason)s</title></head>\r\n<body>\r\n<center><h1>%(status)d %(reason)s</h1></center>\r\n" \
               "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+REASONS = {400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 # WSGI environ key the application sets to ask the server's request handler to reset the connection.
 ABORT_KEY = "emulator.abort"
 

@@ -168,3 +168,20 @@ def test_info_modules_ride_out_429_and_5xx(oncall, playbook, module, options):
     play = playbook([{"name": "Read", module: options}])
     assert play.rc == 0, play
     assert [e["status"] for e in oncall.log()] == [429, 502, 200]
+
+
+@pytest.mark.parametrize("status", [400, 500])
+def test_token_never_reaches_output_even_when_the_server_echoes_it(oncall, playbook, status):
+    """A server (or proxy) that quotes the request's headers in its error must not leak the token anywhere."""
+    oncall.emulator.add_fault("*", r"^/api/v1/", count=10, kind="status", status=status, body="echo")
+    tasks = [{"name": "Echoing server", "oncall.grafana.oncall_integration": {"name": oncall.name("echo"), "type": "webhook", "retries": 0},
+              "ignore_errors": True},
+             {"name": "Echoing server, info", "oncall.grafana.oncall_integration_info": {"retries": 0}, "ignore_errors": True}]
+    # The token comes from the environment, so the playbook text (which -vvv quotes around errors) holds none.
+    play = playbook(tasks, diff=True, args=["-vvv"], connection=False,
+                    env={"GRAFANA_ONCALL_URL": oncall.url, "GRAFANA_ONCALL_ACCESS_TOKEN": oncall.token})
+    assert play.rc == 0, play
+    assert all(record["status"] == "failed" for record in play.records)
+    assert "Could not process request" in play.records[0]["result"]["msg"]
+    for text in [play.stdout, play.stderr] + [str(record["result"]) for record in play.records]:
+        assert oncall.token not in text

@@ -255,3 +255,9 @@ def test_connections_toggle_off_a_silent_server(make_api):
     assert "connection: close" in _raw_head(api)
     api.control("POST", "reset")
     assert api.control("GET", "connections").json() == {"silent_close": True}
+
+
+def test_echo_body_quotes_the_request_headers_back(emulator):
+    emulator.add_fault("GET", r"^/api/v1/integrations", kind="status", status=400, body="echo")
+    answer = requests.get(emulator.url + "/api/v1/integrations/", headers={"Authorization": "s3cr3t-token-value"}, timeout=10)
+    assert answer.status_code == 400 and "s3cr3t-token-value" in answer.json()["detail"]
