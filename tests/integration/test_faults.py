@@ -185,3 +185,22 @@ def test_token_never_reaches_output_even_when_the_server_echoes_it(oncall, playb
     assert "Could not process request" in play.records[0]["result"]["msg"]
     for text in [play.stdout, play.stderr] + [str(record["result"]) for record in play.records]:
         assert oncall.token not in text
+
+
+def test_fifty_integrations_through_a_tripping_rate_limit(oncall, playbook):
+    """50 creates (100 requests) against the default 300/min limit lowered to 10 per 3 s: all made once, all correct."""
+    from server import EmulatorServer  # pylint: disable=import-outside-toplevel,import-error
+    with EmulatorServer(token="fleet-token", host="127.0.0.1", port=0, rate_limit="10/3s") as server:
+        task = {"name": "Fleet", "oncall.grafana.oncall_integration": {
+            "name": "fleet-{{ item }}", "type": "alertmanager", "description_short": "member {{ item }}",
+            "templates": {"web": {"title": "fleet {{ item }}"}}},
+            "loop": "{{ range(50) | list }}"}
+        env = {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": "fleet-token"}
+        play = playbook([task], connection=False, env=env)
+        assert play.rc == 0, play
+        log = server.state.dump()
+        made = sorted(log["integrations"], key=lambda item: item["name"])
+        assert [item["name"] for item in made] == sorted("fleet-%d" % index for index in range(50))
+        assert all(item["description_short"] == "member %s" % item["name"][6:] for item in made)
+        statuses = [entry["status"] for entry in server.state.requests]
+        assert statuses.count(429) > 0 and len([s for s in statuses if s in (200, 201)]) == 100
