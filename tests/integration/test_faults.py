@@ -145,8 +145,8 @@ def test_transient_5xx_on_update_and_delete_is_retried(oncall, playbook):
 def test_timeout_fails_after_the_configured_attempts(oncall, playbook):
     oncall.clear_log()
     oncall.emulator.add_fault("GET", r"^/api/v1/integrations/?$", count=5, kind="delay", seconds=2)
-    play = playbook([{"name": "Slow", "oncall.grafana.oncall_integration": {"name": oncall.name("slow"), "type": "webhook",
-                                                                          "timeout": 1, "retries": 1}}])
+    task = {"name": oncall.name("slow"), "type": "webhook", "timeout": 1, "retries": 1}
+    play = playbook([{"name": "Slow", "oncall.grafana.oncall_integration": task}])
     assert play.rc != 0
     assert "no answer within timeout=1 s (gave up after 2 attempts)" in play.last["msg"]
     # The server logs a request when it has answered it; the second slow one finishes after the client gave up.
