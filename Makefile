@@ -8,6 +8,7 @@
 #   make build-smoke  build the tarball, install it, render every module's docs
 #   make demo         run hack/demo.sh (local emulator only; GRAFANA_* are ignored)
 #   make demo-real    the same demo against the real OnCall in GRAFANA_ONCALL_URL/_ACCESS_TOKEN
+#   make bench        benchmark against the local emulator, writes docs/performance.md (not in make test)
 #   make lock         re-resolve tests/requirements-*-constraints.txt (needs PyPI)
 #   make clean        remove .build/ (venvs, caches, build output)
 #
@@ -42,7 +43,7 @@ NO_CREDS := env -u GRAFANA_ONCALL_URL -u GRAFANA_ONCALL_ACCESS_TOKEN -u GRAFANA_
 STEP := $(NO_CREDS) bash hack/step.sh
 
 .PHONY: help venv venv-2.19 venv-2.21 test lint sanity pytest pytest-2.19 pytest-2.21 \
-        build-smoke demo demo-real lock clean
+        build-smoke demo demo-real lock clean bench
 
 help:
 	@sed -n -E 's/^#   (make .*)/\1/p' Makefile
@@ -90,3 +91,9 @@ lock:
 
 clean:
 	rm -rf $(BUILD)
+
+# Request counts, wall times and peak memory against the local emulator (a few minutes); writes
+# docs/performance.md. Not part of `make test`. BENCH_ARGS e.g. "--reps 3 --output -" (see bench/run.py).
+BENCH_ARGS ?=
+bench: venv-2.19
+	@$(STEP) "bench" $(VENV_OLD)/bin/python bench/run.py $(BENCH_ARGS)
