@@ -142,6 +142,38 @@ def test_transient_5xx_on_update_and_delete_is_retried(oncall, playbook):
     assert oncall.integrations(name) == [] and created["id"]
 
 
+@pytest.mark.parametrize("kind", ["escalation_chain", "route"])
+def test_transient_5xx_and_lost_answers_on_update_and_delete_of_chains_and_routes(oncall, playbook, kind):
+    base = make_integration(oncall)
+    if kind == "escalation_chain":
+        module, path = "oncall.grafana.oncall_escalation_chain", r"^/api/v1/escalation_chains/F"
+        identity = {"name": oncall.name("chain")}
+        oncall.api("POST", "escalation_chains/", json=identity)
+        update = dict(identity, team="ops")
+
+        def remaining():
+            return [c for c in oncall.list("escalation_chains/") if c["name"] == identity["name"]]
+    else:
+        module, path = "oncall.grafana.oncall_route", r"^/api/v1/routes/R"
+        identity = {"integration_id": base["id"], "routing_regex": "r"}
+        oncall.api("POST", "routes/", json=dict(identity, escalation_chain_id=None))
+        update = dict(identity, slack={"enabled": False})
+
+        def remaining():
+            return [r for r in oncall.list("routes/", integration_id=base["id"]) if r["routing_regex"] == "r"]
+    oncall.clear_log()
+    oncall.emulator.add_fault("PUT", path, count=2, kind="status", status=502)
+    play = playbook([{"name": "Update", module: update}])
+    assert play.rc == 0, play
+    assert [e["status"] for e in entries(oncall, "PUT")] == [502, 502, 200]
+    oncall.clear_log()
+    oncall.emulator.add_fault("DELETE", path, count=1, kind="reset_after")
+    play = playbook([{"name": "Delete", module: dict(identity, state="absent")}])
+    assert play.rc == 0, play
+    assert [e["status"] for e in entries(oncall, "DELETE")] == ["reset", 404]
+    assert remaining() == []
+
+
 def test_timeout_fails_after_the_configured_attempts(oncall, playbook):
     oncall.clear_log()
     oncall.emulator.add_fault("GET", r"^/api/v1/integrations/?$", count=5, kind="delay", seconds=2)
