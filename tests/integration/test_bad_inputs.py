@@ -84,8 +84,13 @@ CASES = [
 ]
 
 
+# Ansible lists the valid booleans from a set, in an order that changes from run to run.
+BOOLEANS = re.compile(r"(Valid booleans include: )(.*)$")
+
+
 def normalize(message, url):
     made = ID.sub(lambda match: match.group(0) if match.group(0) in FIXED_IDS else "<id>", message.replace(url, "<url>"))
+    made = BOOLEANS.sub(lambda match: match.group(1) + ", ".join(sorted(match.group(2).split(", "))), made)
     return made.replace("\n", " ")
 
 
