@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.names import TEAM, NameResolver, check_object_id, reference
+from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver, check_object_id, reference, resolve_team
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
 
 NAME_MAX = 100
@@ -36,15 +36,6 @@ ESCALATION_CHAIN_INFO_ARGUMENT_SPEC = dict(
     team=dict(type="str"),
 )
 ESCALATION_CHAIN_INFO_MODULE_KWARGS = dict(mutually_exclusive=[("team_id", "team")])
-
-
-def resolve_team(params, names):
-    """team (a name) or team_id as the API spells it: None when not managed, "" kept for "no team"."""
-    if params.get("team") is not None:
-        if not params["team"].strip():
-            raise OnCallError("team must not be empty; to say no team, set team_id to \"\"")
-        return names.resolve(TEAM, params["team"].strip())
-    return params.get("team_id")
 
 
 class EscalationChain(Resource):

@@ -12,11 +12,9 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
-import re
-
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, nulled, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.names import TEAM, NameResolver, check_object_id, reference
+from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION_ID, NameResolver, check_object_id, reference, resolve_team
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     ROUTE_BACKENDS,
     ROUTING_EXCLUSIVE,
@@ -29,8 +27,6 @@ from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
 
 NAME_MAX = 150
-# Public primary keys: a prefix letter and upper-case letters and digits (checked before the id goes into a path).
-INTEGRATION_ID = re.compile(r"^C[0-9A-Z]+$")
 DESCRIPTION_MAX = 250
 
 SIGNAL_TEMPLATES = ("grouping_key", "resolve_signal", "acknowledge_signal", "source_link")
@@ -169,8 +165,8 @@ class Integration(Resource):
     def resolve_names(self):
         params = self.params
         names = NameResolver(self.client, self.check_mode, self.module.warn)
-        if params.get("team") is not None:
-            params["team_id"] = names.resolve(TEAM, params.pop("team").strip())
+        params["team_id"] = resolve_team(params, names)
+        params.pop("team", None)
         if params.get("state") == "absent":
             # A delete needs only the identity; a chain or channel deleted earlier must not block it.
             return
@@ -337,9 +333,7 @@ def list_integrations(module, client):
     if params.get("team") is not None and not params["team"].strip():
         raise OnCallError("team must not be empty; to list integrations without a team, set team_id to \"\"")
     name = params["name"].strip() if params.get("name") is not None else None
-    team_id = params.get("team_id")
-    if params.get("team") is not None:
-        team_id = NameResolver(client, module.check_mode, module.warn).resolve(TEAM, params["team"].strip())
+    team_id = resolve_team(params, NameResolver(client, module.check_mode, module.warn))
     if wanted_id is not None:
         found = client.get_or_none("integrations/%s/" % wanted_id)
         items = [found] if found is not None else []

@@ -9,6 +9,8 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 
 
@@ -43,6 +45,19 @@ def check_object_id(option, value, pattern, example):
     if value is not None and not pattern.match(value):
         raise OnCallError("%s must be an OnCall id such as %s (a letter, then upper-case letters and digits), got %r"
                           % (option, example, value))
+
+
+# Public primary keys of the objects whose ids go into URL paths.
+INTEGRATION_ID = re.compile(r"^C[0-9A-Z]+$")
+
+
+def resolve_team(params, names):
+    """team (a name) or team_id, as the API spells it: None when the task does not manage the team, "" for none."""
+    if params.get("team") is not None:
+        if not params["team"].strip():
+            raise OnCallError("team must not be empty; to say none, set team_id to \"\"")
+        return names.resolve(TEAM, params["team"].strip())
+    return params.get("team_id")
 
 
 def placeholder(kind, name):

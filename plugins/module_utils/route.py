@@ -18,7 +18,7 @@ import re
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION, NameResolver, check_object_id, is_placeholder
+from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION, INTEGRATION_ID, NameResolver, check_object_id, is_placeholder
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     ROUTING_EXCLUSIVE,
@@ -36,7 +36,6 @@ except ImportError:  # the server still validates; only the early local check is
     HAS_JINJA2 = False
 
 ROUTE_ID = re.compile(r"^R[0-9A-Z]+$")
-INTEGRATION_ID = re.compile(r"^C[0-9A-Z]+$")
 REGEX_MAX = 1024
 ROUTING_KEYS = tuple(ROUTING_OPTIONS)
 
