@@ -63,7 +63,7 @@ class EscalationChain(Resource):
         if self.params.get("state") == "absent":
             # The name alone identifies a chain: a team deleted meanwhile must not block deleting it.
             return
-        team_id = resolve_team(self.params, NameResolver(self.client, self.check_mode, self.module.warn))
+        team_id = resolve_team(self.params, self.names)
         self.params.pop("team", None)
         self.params["team_id"] = team_id
 

@@ -20,6 +20,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     ROUTING_EXCLUSIVE,
     ROUTING_OPTIONS,
     check_routing_names,
+    export_routing,
     missing_route_backends,
     normalize_routing,
     resolve_routing_names,
@@ -120,11 +121,18 @@ class Integration(Resource):
     diff_hidden = HIDDEN_FIELDS
     create_hint = "to create one, give name and type without id"
 
-    def __init__(self, module, client):
-        super().__init__(module, client)
+    def __init__(self, module, client, names=None):
+        super().__init__(module, client, names)
+        #: every integration on the server, read once by a task that manages many (use_listing); None: ask the server
+        self._listing = None
         # Any integration seen on the server: it shows which channels the server has.
         self._sample = None
         self._verify_channels_after_create = False
+
+    def use_listing(self, listing):
+        """Find the integration in ``listing`` (every integration, read once by the task) instead of asking the server."""
+        self._listing = listing
+        self._sample = listing[0] if listing else None
 
     # ------------------------------------------------------------------ options
 
@@ -164,7 +172,7 @@ class Integration(Resource):
 
     def resolve_names(self):
         params = self.params
-        names = NameResolver(self.client, self.check_mode, self.module.warn)
+        names = self.names
         params["team_id"] = resolve_team(params, names)
         params.pop("team", None)
         if params.get("state") == "absent":
@@ -200,10 +208,16 @@ class Integration(Resource):
     def find(self):
         params = self.params
         if params.get("id"):
-            return self.find_by_id(params["id"])
+            if self._listing is None:
+                return self.find_by_id(params["id"])
+            found = next((item for item in self._listing if item.get("id") == params["id"]), None)
+            if found is None and params.get("state") == "present":
+                raise OnCallError("no %s with id %s (%s)" % (self.label, params["id"], self.create_hint))
+            return found
         name = params["name"]
         # No team_id filter on the server: it answers 500 on self-hosted OnCall. The team is picked here.
-        matches = [item for item in self.client.list_all(self.path, {"name": name}) if item.get("name") == name]
+        candidates = self._listing if self._listing is not None else self.client.list_all(self.path, {"name": name})
+        matches = [item for item in candidates if item.get("name") == name]
         if matches:
             self._sample = matches[0]
         if params.get("team_id") is not None:
@@ -215,6 +229,14 @@ class Integration(Resource):
                               "nothing was changed" % (name, len(matches), found))
         return matches[0] if matches else None
 
+    def find_again(self):
+        # The listing was read before the create: only the server knows whether the lost POST made the object.
+        listing, self._listing = self._listing, None
+        try:
+            return self.find()
+        finally:
+            self._listing = listing
+
     # ------------------------------------------------------------------ checks
 
     def check_create(self, desired):
@@ -223,7 +245,7 @@ class Integration(Resource):
                               % (self.params["name"], self._searched_team()))
         if not uses_backends(desired):
             return
-        if self._sample is None:
+        if self._sample is None and self._listing is None:
             # One read tells which messaging backends the server has: any integration lists them all.
             page = self.client.get(self.path, {"perpage": 1})
             results = (page or {}).get("results") or []
@@ -361,11 +383,11 @@ def export_params(integration):
     """
     if integration.get("type") in SERVER_MANAGED_TYPES:
         return None
-    route = integration.get("default_route") or {}
-    default_route = {"escalation_chain_id": route.get("escalation_chain_id") or ""}
-    for target, id_key in (("slack", "channel_id"), ("telegram", "id"), ("msteams", "id")):
-        if target in route:
-            default_route[target] = {id_key: (route[target] or {}).get(id_key) or "", "enabled": bool((route[target] or {}).get("enabled"))}
+    return dict(export_config(integration), purge_templates=True)
+
+
+def export_config(integration):
+    """The options that reproduce ``integration`` (the fleet module's config item, less its routes)."""
     return {
         "id": integration["id"],
         "name": integration["name"],
@@ -373,6 +395,5 @@ def export_params(integration):
         "type": integration["type"],
         "description_short": integration.get("description_short") or "",
         "templates": prune_unset({key: value for key, value in (integration.get("templates") or {}).items() if key in TEMPLATES_OPTIONS}),
-        "purge_templates": True,
-        "default_route": default_route,
+        "default_route": export_routing(integration.get("default_route") or {}),
     }

@@ -91,6 +91,11 @@ class NameResolver:
             self._cache[key] = self._lookup(kind, name)
         return self._cache[key]
 
+    def remember(self, kind, items):
+        """Answer later lookups of these objects' names from a listing the task has already read."""
+        for item in items:
+            self._cache.setdefault((kind.label, item.get(kind.name_field)), item.get(kind.id_field))
+
     def _lookup(self, kind, name):
         found = [item for item in self.client.list_all(kind.path, {kind.name_filter: name}) if item.get(kind.name_field) == name]
         if len(found) > 1:

@@ -17,6 +17,48 @@ import copy
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver
+
+
+CREATE, UPDATE, DELETE, NOTHING = "create", "update", "delete", "nothing"
+
+
+class Plan:
+    """The one write a task needs for one object: ``action`` is CREATE, UPDATE, DELETE or NOTHING."""
+
+    def __init__(self, action, current, desired, changes=None):
+        self.action = action
+        self.current = current
+        self.desired = desired
+        self.changes = changes or {}
+
+
+def post_once(client, path, body, find, label):
+    """POST a create so that it can never make two objects.
+
+    When the outcome is unknown (timeout, connection lost), ``find()`` looks the object up first: if it is
+    there, it was created and the task goes on with it; if not, the POST is sent once more.
+    A POST answered 5xx is never sent again: the object is looked up once, so the failure can say
+    whether the server created it anyway, and the task fails with the server's answer.
+    """
+    for attempt in (1, 2):
+        try:
+            return client.post(path, body)
+        except OnCallAPIError as exc:
+            server_error = exc.status is not None and exc.status >= 500
+            if not (exc.outcome_unknown or server_error):
+                raise
+            found = find()
+            if server_error:
+                if found is None:
+                    raise
+                raise OnCallAPIError(exc.method, exc.path, exc.status, "%s; the %s was created nonetheless (id %s), "
+                                     "a re-run manages it" % (exc.message, label, found.get("id")), body=exc.body) from exc
+            if found is not None:
+                return found
+            if attempt == 2:
+                raise
+    return None  # not reached: the second attempt returns or raises
 
 
 class Resource:
@@ -33,9 +75,11 @@ class Resource:
     #: top-level keys never shown in a diff: secrets (ingest links) and fields the server changes on its own
     diff_hidden = ()
 
-    def __init__(self, module, client):
+    def __init__(self, module, client, names=None):
         self.module = module
         self.client = client
+        #: the task's name-to-id cache; modules that manage many objects share one across them
+        self.names = names or NameResolver(client, module.check_mode, module.warn)
         # A private copy: subclasses normalise it (trimmed names, resolved ids) while the task's own
         # arguments, which Ansible echoes back as the invocation, stay as the user wrote them.
         self.params = copy.deepcopy(module.params)
@@ -114,76 +158,72 @@ class Resource:
         return "%s%s/" % (self.path, obj["id"])
 
     def run(self):
+        """Validate, plan and apply: the whole task for a single-object module."""
         self.validate_params()
+        return self.apply(self.plan())
+
+    def plan(self):
+        """Read what exists and decide the one write the task needs; every check runs here, before any write.
+
+        validate_params() must have run. Modules that manage many objects plan them all before applying any.
+        """
         self.resolve_names()
         current = self.find()
         desired = self.desired(current)
         if self.params.get("state") == "absent":
-            return self._ensure_absent(current, desired)
+            if current is None:
+                return Plan(NOTHING, None, desired)
+            self.check_delete(current)
+            return Plan(DELETE, current, desired)
         if current is None:
-            return self._create(desired)
-        return self._update(current, desired)
+            self.check_create(desired)
+            return Plan(CREATE, None, desired)
+        self.check_update(current, desired)
+        changes = changed_subset(desired, current)
+        return Plan(UPDATE if changes else NOTHING, current, desired, changes)
 
-    def _ensure_absent(self, current, desired):
-        if current is None:
-            return self._result(False, {})
-        self.check_delete(current)
+    def apply(self, plan):
+        """Send the planned write (none in check mode) and return the module result."""
+        if plan.action == DELETE:
+            return self._delete(plan.current, plan.desired)
+        if plan.action == CREATE:
+            return self._create(plan.desired)
+        if plan.action == UPDATE:
+            return self._update(plan.current, plan.changes, plan.desired)
+        return self._result(False, plan.current or {})
+
+    def _delete(self, current, desired):
         if not self.check_mode:
             # A 404 here means someone else deleted it meanwhile: the goal is reached either way.
             self.client.delete(self.item_path(current))
-        return self._result(True, {}, before=project(current, self._diff_shape(desired)), after={}, subject=current)
+        return self._result(True, {}, before=project(current, self.diff_shape(desired)), after={}, subject=current)
 
     def _create(self, desired):
-        self.check_create(desired)
         if self.check_mode:
             created = self.predict_created(desired)
         else:
             created = self.after_create(self._post_once(self.create_body(desired)))
-        shape = self._diff_shape(desired)
+        shape = self.diff_shape(desired)
         return self._result(True, created, before={}, after=project(created, shape), subject=created)
 
-    def _update(self, current, desired):
-        self.check_update(current, desired)
-        changes = changed_subset(desired, current)
-        if not changes:
-            return self._result(False, current)
+    def _update(self, current, changes, desired):
         if self.check_mode:
             updated = self.predict_update(current, changes, desired)
         else:
             updated = self.write_update(current, changes, desired)
-        shape = self._diff_shape(desired)
+        shape = self.diff_shape(desired)
         return self._result(True, updated, before=project(current, shape), after=project(updated, shape), subject=current)
 
-    def _post_once(self, body):
-        """POST a create so that it can never make two objects.
+    def find_again(self):
+        """Look the object up afresh, after a create whose answer was lost (a subclass may have read it from a cache)."""
+        return self.find()
 
-        When the outcome is unknown (timeout, connection lost), look the object up first: if it is
-        there, it was created and the task goes on with it; if not, the POST is sent once more.
-        A POST answered 5xx is never sent again: the object is looked up once, so the failure can say
-        whether the server created it anyway, and the task fails with the server's answer.
-        """
-        for attempt in (1, 2):
-            try:
-                return self.client.post(self.path, body)
-            except OnCallAPIError as exc:
-                server_error = exc.status is not None and exc.status >= 500
-                if not (exc.outcome_unknown or server_error):
-                    raise
-                found = self.find()
-                if server_error:
-                    if found is None:
-                        raise
-                    raise OnCallAPIError(exc.method, exc.path, exc.status, "%s; the %s was created nonetheless (id %s), "
-                                         "a re-run manages it" % (exc.message, self.label, found.get("id")), body=exc.body) from exc
-                if found is not None:
-                    return found
-                if attempt == 2:
-                    raise
-        return None  # not reached: the second attempt returns or raises
+    def _post_once(self, body):
+        return post_once(self.client, self.path, body, self.find_again, self.label)
 
     # ------------------------------------------------------------------ result and diff
 
-    def _diff_shape(self, desired):
+    def diff_shape(self, desired):
         shape = {key: None for key in self.diff_always}
         shape.update({key: value for key, value in desired.items() if key not in self.diff_hidden})
         return shape

@@ -104,8 +104,8 @@ class Route(Resource):
         # Routes have no name: the diff header names them by what they match.
         return obj.get("routing_regex") or obj.get("id") or ""
 
-    def __init__(self, module, client):
-        super().__init__(module, client)
+    def __init__(self, module, client, names=None):
+        super().__init__(module, client, names)
         self._siblings = None   # the integration's non-default routes, in order
         self._sample = None     # any route of the integration: it lists the server's messaging backends
 
@@ -131,7 +131,7 @@ class Route(Resource):
 
     def resolve_names(self):
         params = self.params
-        names = NameResolver(self.client, self.check_mode, self.module.warn)
+        names = self.names
         params["integration_id"] = integration_id_of(params, names)
         params.pop("integration", None)
         if params.get("state") == "absent":

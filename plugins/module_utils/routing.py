@@ -36,6 +36,10 @@ ROUTING_OPTIONS = dict(
 ROUTING_EXCLUSIVE = [("escalation_chain_id", "escalation_chain")]
 
 
+# Where a route sends alerts besides its chain, and the key of each target's id.
+ROUTE_TARGETS = (("slack", "channel_id"), ("telegram", "id"), ("msteams", "id"))
+
+
 def check_routing_names(routing, prefix=""):
     """Names are never empty: "" would be ambiguous with "none", which the id options say."""
     routing = routing or {}
@@ -59,7 +63,7 @@ def normalize_routing(routing):
     routing = dict(routing)
     if "escalation_chain_id" in routing:
         routing["escalation_chain_id"] = reference(routing["escalation_chain_id"])
-    for target, id_key in (("slack", "channel_id"), ("telegram", "id"), ("msteams", "id")):
+    for target, id_key in ROUTE_TARGETS:
         if id_key in routing.get(target, {}):
             value = reference(routing[target][id_key])
             if value and target == "slack" and not is_placeholder(value):
@@ -71,3 +75,12 @@ def normalize_routing(routing):
 def missing_route_backends(routing, sample_route, prefix=""):
     """Backends the task sets that the server's routes do not have (a route lists every backend it has)."""
     return ["%s%s" % (prefix, backend) for backend in routing if backend in ROUTE_BACKENDS and backend not in (sample_route or {})]
+
+
+def export_routing(route):
+    """The routing options that reproduce ``route`` (ids; "" for none, which the options read back as null)."""
+    exported = {"escalation_chain_id": route.get("escalation_chain_id") or ""}
+    for target, id_key in ROUTE_TARGETS:
+        if target in route:
+            exported[target] = {id_key: (route[target] or {}).get(id_key) or "", "enabled": bool((route[target] or {}).get("enabled"))}
+    return exported

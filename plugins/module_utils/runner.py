@@ -32,7 +32,8 @@ def run(module, work):
     except OnCallAPIError as exc:
         module.fail_json(msg=str(exc), method=exc.method, path=exc.path, status=exc.status)
     except OnCallError as exc:
-        module.fail_json(msg=str(exc))
+        # A task that writes many objects says which were written before it failed (see fleet.py).
+        module.fail_json(msg=str(exc), **getattr(exc, "result", {}))
     else:
         module.exit_json(**result)
 

@@ -1,0 +1,359 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Many integrations in one task (oncall_integrations): list once, plan every item, then write only what differs.
+
+Each item goes through the same Integration resource as oncall_integration (options, identity, checks,
+minimal PUT, check mode), fed from one listing of every integration instead of one lookup per item, and
+with one name cache for the whole task. Its routes go through RouteListPlan. Every item is validated
+before the first request and planned before the first write, so a bad item changes nothing.
+This file is private to the collection: its names may change in any release.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from contextlib import contextmanager
+
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import project
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.integration import (
+    INTEGRATION_ARGUMENT_SPEC,
+    INTEGRATION_MODULE_KWARGS,
+    SERVER_MANAGED_TYPES,
+    Integration,
+    describe_team,
+    export_config,
+)
+from ansible_collections.oncall.grafana.plugins.module_utils.names import TEAM, NameResolver
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import CREATE, DELETE, NOTHING, Plan
+from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
+    ROUTE_ITEM_KWARGS,
+    ROUTE_ITEM_OPTIONS,
+    RouteListPlan,
+    check_route_items,
+    desired_routes,
+    exportable,
+    export_route,
+)
+
+MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED = "merged", "replaced", "overridden", "deleted", "gathered"
+# States where each listed integration becomes exactly its item: unset templates reset, routes exactly as listed.
+EXACT_STATES = (REPLACED, OVERRIDDEN)
+PAGE_SIZE = 100
+
+FLEET_ITEM_OPTIONS = dict({key: value for key, value in INTEGRATION_ARGUMENT_SPEC.items() if key not in ("state", "purge_templates")},
+                          routes=dict(type="list", elements="dict", options=ROUTE_ITEM_OPTIONS, **ROUTE_ITEM_KWARGS))
+FLEET_ARGUMENT_SPEC = dict(
+    config=dict(type="list", elements="dict", options=FLEET_ITEM_OPTIONS, **INTEGRATION_MODULE_KWARGS),
+    state=dict(type="str", default=MERGED, choices=[MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED]),
+    scope=dict(type="dict", options=dict(teams=dict(type="list", elements="str"), name_prefix=dict(type="str"))),
+)
+
+
+class ItemTask:
+    """What a Resource reads from its module, for one item of the task's list."""
+
+    def __init__(self, module, params):
+        self.params = params
+        self.check_mode = module.check_mode
+        self.warn = module.warn
+        self._diff = False      # the fleet builds one diff per item itself
+
+
+@contextmanager
+def located(label):
+    """Prefix a failure with the item it is about; API errors keep their method, path and status."""
+    try:
+        yield
+    except OnCallAPIError:
+        raise
+    except OnCallError as exc:
+        raise OnCallError("%s: %s" % (label, exc)) from None
+
+
+class Scope:
+    """The integrations overridden may delete and gathered returns: in these teams (None: any) and with this name prefix."""
+
+    def __init__(self, team_ids=None, name_prefix=None):
+        self.team_ids = team_ids
+        self.name_prefix = name_prefix
+
+    def contains(self, integration):
+        if self.team_ids is not None and integration.get("team_id") not in self.team_ids:
+            return False
+        return self.name_prefix is None or (integration.get("name") or "").startswith(self.name_prefix)
+
+
+class FleetItem:
+    """One entry of ``config``: its integration plan and, when it lists routes, its route plan."""
+
+    def __init__(self, index, params, fleet, state=None):
+        self.index = index
+        self.state = state or fleet.state
+        item = copy.deepcopy(params)
+        self.routes = item.pop("routes", None) if self.state != DELETED else None
+        item["state"] = "absent" if self.state == DELETED else "present"
+        item["purge_templates"] = self.state in EXACT_STATES
+        if self.state in EXACT_STATES and item.get("description_short") is None:
+            item["description_short"] = ""     # replaced: what the item leaves out is cleared
+        name = (params.get("name") or "").strip()
+        self.label = "config[%s] (%s)" % (index, "name %r" % name if name else "id %s" % params.get("id"))
+        self.resource = Integration(ItemTask(fleet.module, item), fleet.client, fleet.names)
+        self.plan = None
+        self.route_plan = None
+        self._wanted_routes = None
+
+    @classmethod
+    def deletion(cls, integration, fleet):
+        """An integration overridden deletes: in the scope, not in config."""
+        item = cls(None, {"id": integration["id"], "name": integration["name"]}, fleet, state=DELETED)
+        item.label = "integration %r (%s)" % (integration["name"], integration["id"])
+        item.plan = Plan(DELETE, integration, {})
+        return item
+
+    @property
+    def current(self):
+        return self.plan.current if self.plan else None
+
+    def validate(self):
+        with located(self.label):
+            self.resource.validate_params()
+            check_route_items(self.routes)
+
+    def identity(self):
+        """What the item names before any request: its id, or its name and team as written."""
+        params = self.resource.params
+        if params.get("id"):
+            return ("id", params["id"])
+        team = ("team", params["team"].strip()) if params.get("team") is not None else ("team_id", params.get("team_id"))
+        return ("name", params["name"]) + team
+
+    def make_plan(self, listing):
+        with located(self.label):
+            self.resource.use_listing(listing)
+            self.plan = self.resource.plan()
+            current = self.plan.current
+            if current is not None and current.get("type") in SERVER_MANAGED_TYPES:
+                raise OnCallError("integration %s is a %s integration, which OnCall manages itself; it is never changed here"
+                                  % (current.get("id"), current.get("type")))
+            if self.routes is not None:
+                self._wanted_routes = desired_routes(self.routes, self.resource.names)
+
+    def plan_routes(self, existing, sample):
+        if self._wanted_routes is None:
+            return
+        with located(self.label):
+            self.route_plan = RouteListPlan(existing, self._wanted_routes, exact=self.state in EXACT_STATES)
+            missing = self.route_plan.missing_backends(sample)
+            if missing:
+                raise OnCallError("this OnCall server's routes have no %s messaging backend (msteams exists only on Grafana Cloud); "
+                                  "nothing was written" % ", ".join(missing))
+
+    @property
+    def changed(self):
+        return self.plan.action != NOTHING or bool(self.route_plan and self.route_plan.changed)
+
+    def apply(self, client, check_mode, with_diff):
+        """Write the item (nothing in check mode); its result entry and diff."""
+        plan = self.plan
+        result = self.resource.apply(plan) if plan.action != NOTHING else {"integration": plan.current or {}}
+        subject = result["integration"] or plan.current or {}
+        routes_after = None
+        if self.route_plan is not None:
+            routes_after = self.route_plan.apply(client, subject.get("id"), check_mode)
+        if plan.action == NOTHING:
+            action = "updated" if self.changed else "unchanged"
+        else:
+            action = {CREATE: "created", DELETE: "deleted"}.get(plan.action, "updated")
+        desired = plan.desired
+        entry = {"action": action, "id": subject.get("id"),
+                 "name": subject.get("name", desired.get("name")), "team_id": subject.get("team_id", desired.get("team_id"))}
+        if self.route_plan is not None:
+            entry["routes"] = self.route_plan.report()
+        diff = self._diff(result, routes_after) if with_diff and self.changed else None
+        return entry, diff
+
+    def _diff(self, result, routes_after):
+        plan = self.plan
+        shape = self.resource.diff_shape(plan.desired)
+        before = project(plan.current, shape) if plan.current else {}
+        after = project(result["integration"], shape) if plan.action != DELETE else {}
+        if plan.action == NOTHING:
+            after = copy.deepcopy(before)
+        if routes_after is not None:
+            before["routes"] = self.route_plan.diff_view(self.route_plan.before)
+            after["routes"] = self.route_plan.diff_view(routes_after)
+        header = "integration %s" % (after.get("name") or before.get("name") or plan.desired.get("name") or "")
+        return {"before": before, "after": after, "before_header": header, "after_header": header}
+
+
+class Fleet:
+    """The whole oncall_integrations task."""
+
+    def __init__(self, module, client):
+        self.module = module
+        self.client = client
+        self.params = module.params
+        self.state = module.params["state"]
+        self.check_mode = module.check_mode
+        self.names = NameResolver(client, module.check_mode, module.warn)
+        self.items = [FleetItem(index, params, self) for index, params in enumerate(module.params.get("config") or [])]
+
+    # ------------------------------------------------------------------ before any request
+
+    def validate(self):
+        params = self.params
+        if self.state == GATHERED and params.get("config") is not None:
+            raise OnCallError("config is not used with state=gathered (it returns the integrations in gathered)")
+        if self.state != GATHERED and params.get("config") is None:
+            raise OnCallError("config is required with state=%s (config: [] is allowed)" % self.state)
+        scope = params.get("scope")
+        if scope is not None and self.state not in (OVERRIDDEN, GATHERED):
+            raise OnCallError("scope is used only with state=overridden and state=gathered, not with state=%s" % self.state)
+        if self.state == OVERRIDDEN and scope is None:
+            raise OnCallError("state=overridden deletes every integration that config does not list, so it needs a scope "
+                              "(teams and/or name_prefix) that says which ones it may delete")
+        if scope is not None:
+            if scope.get("teams") is None and scope.get("name_prefix") is None:
+                raise OnCallError("scope must set teams, name_prefix or both")
+            if scope.get("teams") == []:
+                raise OnCallError("scope.teams must list at least one team (a name or an id; \"\" means no team)")
+            if scope.get("name_prefix") == "":
+                raise OnCallError("scope.name_prefix must not be empty; leave it out to scope by teams only")
+        seen = {}
+        for item in self.items:
+            item.validate()
+            identity = item.identity()
+            if identity in seen:
+                raise OnCallError("%s and %s name the same integration; list each integration once" % (seen[identity].label, item.label))
+            seen[identity] = item
+
+    # ------------------------------------------------------------------ reads
+
+    def resolve_scope(self):
+        scope = self.params.get("scope")
+        if scope is None:
+            return None
+        team_ids = None
+        if scope.get("teams") is not None:
+            team_ids = set()
+            wanted = [team.strip() for team in scope["teams"]]
+            teams = self.client.list_all("teams/") if any(wanted) else []
+            # The same listing answers the items' team names: no second request for them.
+            self.names.remember(TEAM, teams)
+            for entry in wanted:
+                if entry == "":
+                    team_ids.add(None)
+                    continue
+                found = {team["id"] for team in teams if entry in (team.get("id"), team.get("name"))}
+                if len(found) > 1:
+                    raise OnCallError("scope.teams: %r is ambiguous: it is the name of one team and the id of another (%s)"
+                                      % (entry, ", ".join(sorted(found))))
+                if not found:
+                    raise OnCallError("scope.teams: no team has the name or id %r.%s" % (entry, TEAM.hint))
+                team_ids |= found
+        return Scope(team_ids, scope.get("name_prefix"))
+
+    def routes_by_integration(self, integration_ids, listed):
+        """The routes of these integrations, grouped by integration id, in the fewest requests.
+
+        One listing of every route costs at least as many pages as the integration listing (every
+        integration has a default route); when fewer integrations need their routes, each is read alone.
+        """
+        integration_ids = [integration_id for integration_id in integration_ids if integration_id]
+        if not integration_ids:
+            return {}
+        if len(integration_ids) <= max(1, math.ceil(listed / float(PAGE_SIZE))):
+            return {integration_id: self.client.list_all("routes/", {"integration_id": integration_id}) for integration_id in integration_ids}
+        grouped = {}
+        for route in self.client.list_all("routes/"):
+            grouped.setdefault(route.get("integration_id"), []).append(route)
+        return grouped
+
+    # ------------------------------------------------------------------ the task
+
+    def run(self):
+        self.validate()
+        scope = self.resolve_scope()
+        listing = self.client.list_all("integrations/")
+        if self.state == GATHERED:
+            return self.gather(listing, scope)
+        for item in self.items:
+            item.make_plan(listing)
+        self._check_distinct()
+        self._plan_routes(listing)
+        doomed = self._doomed(listing, scope)
+        return self._apply(doomed)
+
+    def gather(self, listing, scope):
+        integrations = [item for item in listing if item.get("type") not in SERVER_MANAGED_TYPES and (scope is None or scope.contains(item))]
+        routes = self.routes_by_integration([item["id"] for item in integrations], len(listing))
+        gathered = [dict(export_config(item), routes=[export_route(route) for route in exportable(routes.get(item["id"], []))])
+                    for item in integrations]
+        return {"changed": False, "gathered": gathered}
+
+    def _check_distinct(self):
+        """Two items must never land on the same integration, found or created."""
+        owners = {}
+        for item in self.items:
+            if item.current is not None:
+                key = ("id", item.current["id"])
+            elif item.plan.action == CREATE:
+                key = ("new", item.plan.desired.get("name"), item.plan.desired.get("team_id"))
+            else:
+                continue
+            if key in owners:
+                what = "integration %s" % key[1] if key[0] == "id" else "a new integration %r in %s" % (key[1], describe_team(key[2]))
+                raise OnCallError("%s and %s both mean %s; list each integration once; nothing was changed"
+                                  % (owners[key].label, item.label, what))
+            owners[key] = item
+
+    def _plan_routes(self, listing):
+        with_routes = [item for item in self.items if item.routes is not None]
+        if not with_routes:
+            return
+        routes = self.routes_by_integration([item.current["id"] for item in with_routes if item.current], len(listing))
+        sample = next((route for group in routes.values() for route in group), None)
+        for item in with_routes:
+            item.plan_routes(routes.get(item.current["id"], []) if item.current else [], sample)
+
+    def _doomed(self, listing, scope):
+        """overridden: what the scope holds and config does not list; OnCall's own direct_paging integrations never."""
+        if self.state != OVERRIDDEN:
+            return []
+        kept = {item.current["id"] for item in self.items if item.current is not None}
+        return [integration for integration in listing
+                if scope.contains(integration) and integration["id"] not in kept and integration.get("type") not in SERVER_MANAGED_TYPES]
+
+    def _apply(self, doomed):
+        results, diffs = [], []
+        with_diff = bool(self.module._diff)
+        pending = self.items + [FleetItem.deletion(integration, self) for integration in doomed]
+        for position, item in enumerate(pending):
+            try:
+                entry, diff = item.apply(self.client, self.check_mode, with_diff)
+            except OnCallError as exc:
+                raise self._stopped(exc, item.label, results, [other.label for other in pending[position + 1:]]) from None
+            results.append(entry)
+            if diff:
+                diffs.append(diff)
+        result = {"changed": any(entry["action"] != "unchanged" for entry in results), "results": results}
+        if with_diff and diffs:
+            result["diff"] = diffs
+        return result
+
+    @staticmethod
+    def _stopped(exc, label, results, not_applied):
+        applied = ", ".join("%s %s" % (entry["action"], entry["name"] or entry["id"]) for entry in results if entry["action"] != "unchanged")
+        message = "%s: %s. Applied before this failure: %s. Not applied: %s. A re-run picks up from here." % (
+            label, exc, applied or "nothing", ", ".join([label] + not_applied))
+        error = OnCallError(message)
+        error.result = {"results": results, "not_applied": [label] + not_applied}
+        for key in ("method", "path", "status"):
+            if getattr(exc, key, None) is not None:
+                error.result[key] = getattr(exc, key)
+        return error
+

@@ -1,0 +1,324 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""An integration's non-default routes as one ordered list: the fewest writes that make them match a task.
+
+Contract facts used here (routes section): routes have no uniqueness, so a route is matched by
+(routing_type, routing_regex), the first unused match winning; positions are raw order values with gaps,
+and ``position`` moves a route with move-to semantics (the routes in between shift by one); a create
+first goes to the end (max + 1); deletes never compact; ``escalation_chain_id: null`` is refused on
+update, so clearing a chain means a new route in the old one's place, then deleting the old one.
+
+The plan is made before any write, by replaying those rules on a copy of the order, so check mode,
+the diff and the real run agree, and the routes are moved in ascending target order as the contract asks.
+This file is private to the collection: its names may change in any release.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project, prune_unset
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import post_once
+from ansible_collections.oncall.grafana.plugins.module_utils.route import ROUTING_KEYS, check_routing_term, ordered
+from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
+    ROUTING_EXCLUSIVE,
+    ROUTING_OPTIONS,
+    check_routing_names,
+    export_routing,
+    missing_route_backends,
+    normalize_routing,
+    resolve_routing_names,
+)
+
+# Label routes (made in the UI) cannot be created or changed through the API: they are never touched.
+MANAGED_ROUTING_TYPES = ("regex", "jinja2")
+
+ROUTE_ITEM_OPTIONS = dict(
+    routing_type=dict(type="str", default="regex", choices=list(MANAGED_ROUTING_TYPES)),
+    routing_regex=dict(type="str", required=True),
+    **ROUTING_OPTIONS
+)
+ROUTE_ITEM_KWARGS = dict(mutually_exclusive=ROUTING_EXCLUSIVE)
+# What a diff shows of each route.
+ROUTE_DIFF_SHAPE = dict.fromkeys(("routing_type", "routing_regex", "escalation_chain_id") + tuple(key for key in ROUTING_KEYS if isinstance(ROUTING_OPTIONS[key].get("options"), dict)))
+
+CREATED, UPDATED, DELETED, RECREATED, UNCHANGED = "created", "updated", "deleted", "recreated", "unchanged"
+
+
+def check_route_items(routes):
+    """Every route item as the server would check it, and no two alike; no request."""
+    seen = {}
+    for index, item in enumerate(routes or []):
+        try:
+            check_routing_term(item["routing_type"], item["routing_regex"])
+            check_routing_names(item)
+        except OnCallError as exc:
+            raise OnCallError("routes[%d]: %s" % (index, exc)) from None
+        key = (item["routing_type"], item["routing_regex"])
+        if key in seen:
+            raise OnCallError("routes[%d] and routes[%d] both have routing_type %s and routing_regex %r: alerts would only ever take "
+                              "the first, so list each route once" % (seen[key], index, key[0], key[1]))
+        seen[key] = index
+
+
+def desired_routes(routes, names):
+    """The task's route items as the API spells them, names resolved to ids."""
+    wanted = []
+    for item in routes:
+        routing = copy.deepcopy({key: item.get(key) for key in ROUTING_KEYS if item.get(key) is not None})
+        resolve_routing_names(routing, names)
+        desired = {"routing_type": item["routing_type"], "routing_regex": item["routing_regex"]}
+        desired.update(normalize_routing(prune_unset(routing)))
+        wanted.append(desired)
+    return wanted
+
+
+def export_route(route):
+    """The route item that reproduces ``route``."""
+    return dict({"routing_type": route.get("routing_type"), "routing_regex": route.get("routing_regex")}, **export_routing(route))
+
+
+def exportable(routes):
+    """An integration's non-default routes the module can manage, in OnCall's order."""
+    return [route for route in ordered(routes) if not route.get("is_the_last_route") and route.get("routing_type") in MANAGED_ROUTING_TYPES]
+
+
+def _key(route):
+    return route.get("routing_type"), route.get("routing_regex")
+
+
+def _longest_increasing(values):
+    """Indexes (into ``values``) of one longest strictly increasing subsequence: the routes that need not move."""
+    best_end = []       # best_end[k]: index of the smallest tail of an increasing run of length k + 1
+    previous = [None] * len(values)
+    for index, value in enumerate(values):
+        low, high = 0, len(best_end)
+        while low < high:
+            middle = (low + high) // 2
+            if values[best_end[middle]] < value:
+                low = middle + 1
+            else:
+                high = middle
+        previous[index] = best_end[low - 1] if low else None
+        if low == len(best_end):
+            best_end.append(index)
+        else:
+            best_end[low] = index
+    keep = set()
+    index = best_end[-1] if best_end else None
+    while index is not None:
+        keep.add(index)
+        index = previous[index]
+    return keep
+
+
+class _Slot:
+    """One route in the replayed order: an existing route, or one the plan creates."""
+
+    def __init__(self, order, route=None, wanted=None):
+        self.order = order
+        self.route = route        # the route as read (None for a new one)
+        self.wanted = wanted      # index in the task's list, or None for a route the task does not list
+        self.after = route        # the route as it will be
+        self.replaces = None      # for a route re-created to clear its chain: the route it replaces
+
+
+class _Order:
+    """OnCall's ordering rules replayed on the routes of one integration."""
+
+    def __init__(self, slots):
+        self.slots = slots
+
+    def move_to(self, slot, order):
+        for other in self.slots:
+            if other is slot:
+                continue
+            if slot.order < other.order <= order:
+                other.order -= 1
+            elif order <= other.order < slot.order:
+                other.order += 1
+        slot.order = order
+
+    def append(self, slot):
+        slot.order = max(other.order for other in self.slots) + 1 if self.slots else 0
+        self.slots.append(slot)
+
+    def sequence(self):
+        return sorted(self.slots, key=lambda slot: slot.order)
+
+
+class RouteOp:
+    """One write: ``kind`` is "post", "put" or "delete"; ``slot`` is the route it writes."""
+
+    def __init__(self, kind, slot, body=None, recreate=False):
+        self.kind = kind
+        self.slot = slot
+        self.body = body
+        self.recreate = recreate
+
+
+class RouteListPlan:
+    """The writes that make an integration's non-default routes the task's list.
+
+    ``exact`` (replaced, overridden): routes the list does not name are deleted, label routes excepted;
+    otherwise (merged) they stay where they are. Either way the listed routes end up in the listed order,
+    each route that is already in a longest run of correctly ordered routes staying where it is.
+    """
+
+    def __init__(self, existing, wanted, exact):
+        self.before = [route for route in ordered(existing) if not route.get("is_the_last_route")]
+        self.wanted = wanted
+        self.ops = []
+        self.actions = []
+        self._plan(exact)
+
+    @property
+    def changed(self):
+        return bool(self.ops)
+
+    def _plan(self, exact):
+        unused = list(self.before)
+        matches = []
+        for want in self.wanted:
+            match = next((route for route in unused if _key(route) == _key(want)), None)
+            if match is not None:
+                unused.remove(match)
+            matches.append(match)
+        deleted = [route for route in unused if exact and route.get("routing_type") in MANAGED_ROUTING_TYPES]
+        self.ops += [RouteOp("delete", _Slot(route.get("position") or 0, route)) for route in deleted]
+        self.actions += [(DELETED, route) for route in deleted]
+
+        slots = [_Slot(route.get("position") or 0, route) for route in self.before if route not in deleted]
+        order = _Order(slots)
+        by_route = {id(slot.route): slot for slot in slots}
+        targets = []        # per listed route: its slot (None: to create), its changes (or body), the route it re-creates
+        replaced = []
+        for index, (want, match) in enumerate(zip(self.wanted, matches)):
+            if match is None:
+                targets.append((None, want, None))
+                continue
+            changes = changed_subset(want, match)
+            if "escalation_chain_id" in changes and changes["escalation_chain_id"] is None:
+                # OnCall refuses a null chain on update: a new route takes this one's place, then this one goes.
+                replaced.append(by_route[id(match)])
+                targets.append((None, apply_changes(match, changes), match))
+                continue
+            slot = by_route[id(match)]
+            slot.wanted = index
+            targets.append((slot, changes, None))
+
+        in_order = [slot for slot in order.sequence() if slot.wanted is not None]
+        staying = {id(in_order[i]) for i in _longest_increasing([slot.wanted for slot in in_order])}
+        placed = None
+        for index, (slot, payload, recreate) in enumerate(targets):
+            if slot is None:
+                slot = self._create(order, placed, payload, recreate, index)
+            else:
+                self._update(order, placed, slot, payload, moved=id(slot) not in staying)
+            placed = slot
+        for slot in replaced:
+            self.ops.append(RouteOp("delete", slot, recreate=True))
+            order.slots.remove(slot)
+        self.final = order.sequence()
+        if [slot.wanted for slot in self.final if slot.wanted is not None] != list(range(len(self.wanted))):
+            raise OnCallError("internal error: the route plan does not reach the listed order; nothing was written")
+
+    @staticmethod
+    def _target_index(order, slot, placed):
+        """Where ``slot`` goes: right after the route placed before it, or before the first listed route."""
+        others = [other for other in order.sequence() if other is not slot]
+        if placed is not None:
+            return others.index(placed) + 1
+        return next((i for i, other in enumerate(others) if other.wanted is not None), len(others))
+
+    def _create(self, order, placed, desired, recreate, index):
+        """A new route right where it belongs; ``recreate`` is the route it replaces, if any."""
+        slot = _Slot(None, wanted=index)
+        slot.replaces = recreate
+        target = self._target_index(order, slot, placed)
+        others = order.sequence()
+        body = {"escalation_chain_id": None}
+        if recreate:
+            body.update({key: desired.get(key) for key in ("routing_type", "routing_regex", "escalation_chain_id")})
+            # Slack, Telegram and every messaging backend, as the old route had them (or as the task changes them).
+            body.update({key: value for key, value in desired.items() if isinstance(value, dict)})
+        else:
+            body.update(desired)
+        order.append(slot)
+        if target < len(others):
+            body["position"] = others[target].order
+            order.move_to(slot, others[target].order)
+        slot.after = dict({"id": None, "position": slot.order, "is_the_last_route": False, "escalation_chain_id": None,
+                           "slack": {"channel_id": None, "enabled": None}, "telegram": {"id": None, "enabled": None}}, **copy.deepcopy(body))
+        self.ops.append(RouteOp("post", slot, body, recreate=bool(recreate)))
+        self.actions.append((RECREATED if recreate else CREATED, slot))
+        return slot
+
+    def _update(self, order, placed, slot, changes, moved):
+        body = dict(changes)
+        if moved:
+            sequence = order.sequence()
+            target = self._target_index(order, slot, placed)
+            if sequence.index(slot) != target:
+                body["position"] = sequence[target].order
+                order.move_to(slot, sequence[target].order)
+        if not body:
+            self.actions.append((UNCHANGED, slot))
+            return
+        slot.after = apply_changes(slot.route, changes)
+        self.ops.append(RouteOp("put", slot, body))
+        self.actions.append((UPDATED, slot))
+
+    # ------------------------------------------------------------------ checks, writes and reports
+
+    def missing_backends(self, sample):
+        """Backends the task sets that this server's routes lack (any route lists every backend the server has)."""
+        if sample is None:
+            return []
+        return sorted({backend for want in self.wanted for backend in missing_route_backends(want, sample)})
+
+    def apply(self, client, integration_id, check_mode):
+        """Send the writes in order (none in check mode); the routes as they now are, in order."""
+        known = {route["id"] for route in self.before}
+        for op in self.ops:
+            if check_mode:
+                if op.kind != "delete":
+                    op.slot.after = dict(op.slot.after, integration_id=integration_id, position=op.slot.order)
+                continue
+            if op.kind == "delete":
+                client.delete("routes/%s/" % op.slot.route["id"])
+            elif op.kind == "put":
+                op.slot.after = client.put("routes/%s/" % op.slot.route["id"], op.body)
+            elif op.recreate:
+                # Not post_once: a lookup by (type, regex) would match the old route too. A lost answer fails the task.
+                op.slot.after = client.post("routes/", dict(op.body, integration_id=integration_id))
+            else:
+                op.slot.after = post_once(client, "routes/", dict(op.body, integration_id=integration_id),
+                                          lambda op=op: self._find_created(client, integration_id, op.body, known), "route")
+            if op.slot.after and op.slot.after.get("id"):
+                known.add(op.slot.after["id"])
+        return [slot.after for slot in self.final]
+
+    @staticmethod
+    def _find_created(client, integration_id, body, known):
+        found = [route for route in client.list_all("routes/", {"integration_id": integration_id})
+                 if route["id"] not in known and _key(route) == _key(body)]
+        return found[0] if found else None
+
+    def report(self):
+        """One entry per route the task lists or deletes: action, id, routing_type, routing_regex."""
+        entries = []
+        for action, subject in self.actions:
+            route = subject if isinstance(subject, dict) else (subject.after or subject.route or {})
+            entry = {"action": action, "id": route.get("id"), "routing_type": route.get("routing_type"),
+                     "routing_regex": route.get("routing_regex")}
+            if action == RECREATED:
+                entry["replaced_id"] = subject.replaces["id"]
+            entries.append(entry)
+        return entries
+
+    def diff_view(self, routes):
+        return [project(route, ROUTE_DIFF_SHAPE) for route in routes]
