@@ -356,4 +356,3 @@ class Fleet:
             if getattr(exc, key, None) is not None:
                 error.result[key] = getattr(exc, key)
         return error
-

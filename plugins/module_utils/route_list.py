@@ -43,7 +43,8 @@ ROUTE_ITEM_OPTIONS = dict(
 )
 ROUTE_ITEM_KWARGS = dict(mutually_exclusive=ROUTING_EXCLUSIVE)
 # What a diff shows of each route.
-ROUTE_DIFF_SHAPE = dict.fromkeys(("routing_type", "routing_regex", "escalation_chain_id") + tuple(key for key in ROUTING_KEYS if isinstance(ROUTING_OPTIONS[key].get("options"), dict)))
+ROUTE_DIFF_SHAPE = dict.fromkeys(("routing_type", "routing_regex", "escalation_chain_id")
+                                 + tuple(key for key in ROUTING_KEYS if isinstance(ROUTING_OPTIONS[key].get("options"), dict)))
 
 CREATED, UPDATED, DELETED, RECREATED, UNCHANGED = "created", "updated", "deleted", "recreated", "unchanged"
 
