@@ -89,6 +89,7 @@ def test_module_and_filter_examples_run_as_written(oncall, docs_server, playbook
     plugins = REPO / "plugins"
     runs = [
         [plugins / "modules" / "oncall_integration.py"],
+        [plugins / "modules" / "oncall_integrations.py"],
         # The filter's example writes what the info module's examples registered.
         [plugins / "modules" / "oncall_integration_info.py", plugins / "filter" / "to_unsafe_yaml.py"],
     ]
@@ -112,7 +113,7 @@ def doc_playbooks():
 def test_every_documented_playbook_is_found():
     found = {(page, index) for page, index, dummy in doc_playbooks()}
     pages = {page for page, dummy in found}
-    assert {"README.md", "oncall_integration.md", "adopting.md"} <= pages
+    assert {"README.md", "oncall_integration.md", "adopting.md", "fleet.md"} <= pages
 
 
 @pytest.mark.emulator_only
@@ -138,3 +139,41 @@ def test_adoption_walkthrough_ends_in_a_check_run_without_changes(oncall, docs_s
     assert check.rc == 0, check
     loop = check.records[-1]["result"]["results"]
     assert loop and all(item["changed"] is False for item in loop)
+
+
+@pytest.mark.emulator_only
+def test_fleet_walkthrough_gathers_then_checks_without_changes(oncall, docs_server, playbook, tmp_path):
+    """docs/fleet.md: gathered -> vars file -> replaced with --check --diff shows no change and writes nothing."""
+    (tmp_path / "vars").mkdir()
+    blocks = {block.splitlines()[0]: block for page, dummy, block in doc_playbooks() if page == "fleet.md"}
+    for name in ("# gather.yml", "# fleet.yml", "# own.yml"):
+        (tmp_path / name[2:]).write_text(as_written(blocks[name], docs_server))
+    api = requests.Session()
+    api.headers["Authorization"] = TOKEN
+    platform = docs_server.sample_ids["TGD6H3A1Y5FCL"]
+    for path, body in (("routes/", {"integration_id": docs_server.sample_ids["CFRPV98RPR1U8"], "routing_regex": 'severity="critical"',
+                                     "escalation_chain_id": docs_server.sample_ids["FW6E8N3JQ1ZVK"]}),
+                       ("integrations/", {"name": "Platform Grafana", "type": "grafana", "team_id": platform,
+                                          "templates": {"web": {"title": "{{ payload.title }}"}}})):
+        response = api.post(docs_server.url + "/api/v1/" + path, json=body, timeout=30)
+        assert response.status_code == 201, response.text
+    assert playbook.file(tmp_path / "gather.yml", env=connection(docs_server)).rc == 0
+    saved = (tmp_path / "vars" / "oncall_fleet.yml").read_text()
+    assert "!unsafe" in saved and "Platform Grafana" in saved and 'severity="critical"' in saved
+
+    api.delete(docs_server.url + "/__emulator__/requests", timeout=30).raise_for_status()
+    check = playbook.file(tmp_path / "fleet.yml", env=connection(docs_server), check=True, diff=True)
+    assert check.rc == 0, check
+    fleet = check.records[-1]["result"]
+    assert fleet["changed"] is False and len(fleet["results"]) == 2
+    assert {entry["action"] for entry in fleet["results"]} == {"unchanged"}
+    log = api.get(docs_server.url + "/__emulator__/requests", timeout=30).json()["requests"]
+    assert [entry["method"] for entry in log] == ["GET", "GET"]      # the integration listing and the routes
+
+    # A hand-made integration in the scope is what overridden deletes; one outside it stays.
+    extra = api.post(docs_server.url + "/api/v1/integrations/", timeout=30, json={"name": "Hand-made", "type": "webhook", "team_id": platform}).json()
+    other = api.post(docs_server.url + "/api/v1/integrations/", timeout=30, json={"name": "Hand-made", "type": "webhook"}).json()
+    own = playbook.file(tmp_path / "own.yml", env=connection(docs_server))
+    assert own.rc == 0, own
+    assert [(entry["action"], entry["id"]) for entry in own.records[-1]["result"]["results"] if entry["action"] != "unchanged"] == [("deleted", extra["id"])]
+    assert api.get(docs_server.url + "/api/v1/integrations/%s/" % other["id"], timeout=30).status_code == 200
