@@ -42,9 +42,8 @@ ROUTE_ITEM_OPTIONS = dict(
     **ROUTING_OPTIONS
 )
 ROUTE_ITEM_KWARGS = dict(mutually_exclusive=ROUTING_EXCLUSIVE)
-# What a diff shows of each route.
-ROUTE_DIFF_SHAPE = dict.fromkeys(("routing_type", "routing_regex", "escalation_chain_id")
-                                 + tuple(key for key in ROUTING_KEYS if isinstance(ROUTING_OPTIONS[key].get("options"), dict)))
+# What a diff always shows of each route, besides the fields the task sets.
+ROUTE_DIFF_ALWAYS = ("routing_type", "routing_regex", "escalation_chain_id")
 
 CREATED, UPDATED, DELETED, RECREATED, UNCHANGED = "created", "updated", "deleted", "recreated", "unchanged"
 
@@ -322,4 +321,19 @@ class RouteListPlan:
         return entries
 
     def diff_view(self, routes):
-        return [project(route, ROUTE_DIFF_SHAPE) for route in routes]
+        """The routes as a diff shows them: what identifies them, their chain, and the fields the task sets."""
+        shape = dict.fromkeys(ROUTE_DIFF_ALWAYS)
+        for want in self.wanted:
+            shape = _union(shape, want)
+        return [project(route, shape) for route in routes]
+
+
+def _union(shape, value):
+    """``shape`` widened with every key of ``value``, nested: the fields a diff shows."""
+    merged = dict(shape)
+    for key, sub in value.items():
+        if isinstance(sub, dict):
+            merged[key] = _union(merged.get(key) if isinstance(merged.get(key), dict) else {}, sub)
+        else:
+            merged.setdefault(key, None)
+    return merged
