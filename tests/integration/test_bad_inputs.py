@@ -32,6 +32,7 @@ INTEGRATION = "oncall.grafana.oncall_integration"
 CHAIN = "oncall.grafana.oncall_escalation_chain"
 ROUTE = "oncall.grafana.oncall_route"
 INFO = "oncall.grafana.oncall_integration_info"
+FLEET = "oncall.grafana.oncall_integrations"
 
 # (what is wrong, module, options, a fragment the message must contain)
 CASES = [
@@ -81,6 +82,18 @@ CASES = [
     ("integration name in two teams", ROUTE, {"integration": "twice", "routing_regex": "a"}, "ambiguous"),
     ("the default route by id", ROUTE, {"id": "{{ default_route_id }}", "slack": {"enabled": False}}, "is the default route"),
     ("unknown team in a listing", INFO, {"team": "nobody"}, "not found"),
+    ("the same integration twice", FLEET, {"config": [{"name": "a", "type": "webhook"}, {"name": "a", "team_id": None}]},
+     "name the same integration"),
+    ("a bad item after good ones", FLEET, {"config": [{"name": "new", "type": "webhook"}, {"name": "existing", "type": "alertmanager"}]},
+     "config[1] (name 'existing')"),
+    ("the same route twice", FLEET, {"config": [{"name": "existing", "routes": [{"routing_regex": "a"}, {"routing_regex": "a"}]}]},
+     "list each route once"),
+    ("invalid regular expression in a route", FLEET, {"config": [{"name": "existing", "routes": [{"routing_regex": "(unclosed"}]}]},
+     "routes[0]: routing_regex is not a valid"),
+    ("overridden without a scope", FLEET, {"state": "overridden", "config": []}, "needs a scope"),
+    ("unknown team in a scope", FLEET, {"state": "overridden", "scope": {"teams": ["nobody"]}, "config": []}, "no team has the name"),
+    ("scope with merged", FLEET, {"scope": {"name_prefix": "x"}, "config": []}, "scope is used only"),
+    ("config with gathered", FLEET, {"state": "gathered", "config": []}, "not used with state=gathered"),
 ]
 
 
