@@ -124,6 +124,7 @@ class _Slot:
         self.wanted = wanted      # index in the task's list, or None for a route the task does not list
         self.after = route        # the route as it will be
         self.replaces = None      # for a route re-created to clear its chain: the route it replaces
+        self.rank = None          # its place in the plan's order, for the routes the plan places
 
 
 class _Order:
@@ -194,28 +195,40 @@ class RouteListPlan:
         slots = [_Slot(route.get("position") or 0, route) for route in self.before if route not in deleted]
         order = _Order(slots)
         by_route = {id(slot.route): slot for slot in slots}
-        targets = []        # per listed route: its slot (None: to create), its changes (or body), the route it re-creates
+        # What the plan places, by rank: (listed index, 0) for a listed route, (listed index, k) for the k-th
+        # route the task does not list that has the same match (merged keeps it; it must stay behind, or it
+        # would take the listed route's alerts). Each target: rank, slot (None: to create), changes or body,
+        # and for a re-create the slot of the route it replaces.
+        targets = []
         replaced = []
         for index, (want, match) in enumerate(zip(self.wanted, matches)):
             if match is None:
-                targets.append((None, want, None))
+                targets.append(((index, 0), None, want, None))
                 continue
+            slot = by_route[id(match)]
+            slot.rank = (index, 0)
             changes = changed_subset(want, match)
             if "escalation_chain_id" in changes and changes["escalation_chain_id"] is None:
                 # OnCall refuses a null chain on update: a new route takes this one's place, then this one goes.
-                replaced.append(by_route[id(match)])
-                targets.append((None, apply_changes(match, changes), match))
+                replaced.append(slot)
+                targets.append(((index, 0), None, apply_changes(match, changes), slot))
                 continue
-            slot = by_route[id(match)]
             slot.wanted = index
-            targets.append((slot, changes, None))
+            targets.append(((index, 0), slot, changes, None))
+        for index, want in enumerate(self.wanted):
+            twins = [slot for slot in order.sequence() if slot.rank is None and _key(slot.route) == _key(want)]
+            for count, slot in enumerate(twins, 1):
+                slot.rank = (index, count)
+                targets.append((slot.rank, slot, {}, None))
+        targets.sort(key=lambda target: target[0])
 
-        in_order = [slot for slot in order.sequence() if slot.wanted is not None]
-        staying = {id(in_order[i]) for i in _longest_increasing([slot.wanted for slot in in_order])}
+        # Routes to be re-created are left out: they never move (they go), and their new route is placed anyway.
+        ranked = [slot for slot in order.sequence() if slot.rank is not None and slot not in replaced]
+        staying = {id(ranked[i]) for i in _longest_increasing([slot.rank for slot in ranked])}
         placed = None
-        for index, (slot, payload, recreate) in enumerate(targets):
+        for rank, slot, payload, replaces in targets:
             if slot is None:
-                slot = self._create(order, placed, payload, recreate, index)
+                slot = self._create(order, placed, payload, rank, replaces, self._in_place(order, placed, replaces, staying))
             else:
                 self._update(order, placed, slot, payload, moved=id(slot) not in staying)
             placed = slot
@@ -223,25 +236,41 @@ class RouteListPlan:
             self.ops.append(RouteOp("delete", slot, recreate=True))
             order.slots.remove(slot)
         self.final = order.sequence()
-        if [slot.wanted for slot in self.final if slot.wanted is not None] != list(range(len(self.wanted))):
+        ranks = [slot.rank for slot in self.final if slot.rank is not None]
+        if ranks != sorted(ranks) or [slot.wanted for slot in self.final if slot.wanted is not None] != list(range(len(self.wanted))):
             raise OnCallError("internal error: the route plan does not reach the listed order; nothing was written")
 
     @staticmethod
-    def _target_index(order, slot, placed):
-        """Where ``slot`` goes: right after the route placed before it, or before the first listed route."""
-        others = [other for other in order.sequence() if other is not slot]
+    def _in_place(order, placed, replaces, staying):
+        """Whether a re-created route can take the old one's place: it is after the route placed before it,
+        with no route that stays between them (the new one would then come after a route it must precede)."""
+        if replaces is None:
+            return False
+        sequence = order.sequence()
+        start = sequence.index(placed) + 1 if placed is not None else 0
+        old = sequence.index(replaces)
+        return start <= old and not any(id(other) in staying for other in sequence[start:old])
+
+    @staticmethod
+    def _target_index(others, placed, before=None):
+        """Where a route goes among ``others``: right before ``before`` (the route it replaces, when that one stays),
+        else right after the route placed before it, else before the first route the plan places."""
+        if before is not None:
+            return others.index(before)
         if placed is not None:
             return others.index(placed) + 1
-        return next((i for i, other in enumerate(others) if other.wanted is not None), len(others))
+        return next((i for i, other in enumerate(others) if other.rank is not None), len(others))
 
-    def _create(self, order, placed, desired, recreate, index):
-        """A new route right where it belongs; ``recreate`` is the route it replaces, if any."""
-        slot = _Slot(None, wanted=index)
-        slot.replaces = recreate
-        target = self._target_index(order, slot, placed)
+    def _create(self, order, placed, desired, rank, replaces, in_place):
+        """A new route right where it belongs; ``replaces`` is the slot of the route it re-creates, if any,
+        and ``in_place`` says the new one goes right before it."""
+        slot = _Slot(None, wanted=rank[0])
+        slot.rank = rank
+        slot.replaces = replaces.route if replaces is not None else None
         others = order.sequence()
+        target = self._target_index(others, placed, replaces if in_place else None)
         body = {"escalation_chain_id": None}
-        if recreate:
+        if replaces is not None:
             body.update({key: desired.get(key) for key in ("routing_type", "routing_regex", "escalation_chain_id")})
             # Slack, Telegram and every messaging backend, as the old route had them (or as the task changes them).
             body.update({key: value for key, value in desired.items() if isinstance(value, dict)})
@@ -253,23 +282,26 @@ class RouteListPlan:
             order.move_to(slot, others[target].order)
         slot.after = dict({"id": None, "position": slot.order, "is_the_last_route": False, "escalation_chain_id": None,
                            "slack": {"channel_id": None, "enabled": None}, "telegram": {"id": None, "enabled": None}}, **copy.deepcopy(body))
-        self.ops.append(RouteOp("post", slot, body, recreate=bool(recreate)))
-        self.actions.append((RECREATED if recreate else CREATED, slot))
+        self.ops.append(RouteOp("post", slot, body, recreate=replaces is not None))
+        self.actions.append((RECREATED if replaces is not None else CREATED, slot))
         return slot
 
     def _update(self, order, placed, slot, changes, moved):
         body = dict(changes)
         if moved:
             sequence = order.sequence()
-            target = self._target_index(order, slot, placed)
+            target = self._target_index([other for other in sequence if other is not slot], placed)
             if sequence.index(slot) != target:
                 body["position"] = sequence[target].order
                 order.move_to(slot, sequence[target].order)
+        listed = slot.wanted is not None
         if not body:
-            self.actions.append((UNCHANGED, slot))
+            if listed:
+                self.actions.append((UNCHANGED, slot))
             return
         slot.after = apply_changes(slot.route, changes)
         self.ops.append(RouteOp("put", slot, body))
+        # A route the task does not list is reported only when it moves (behind its listed twin).
         self.actions.append((UPDATED, slot))
 
     # ------------------------------------------------------------------ checks, writes and reports
