@@ -28,7 +28,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.integration import 
     export_config,
 )
 from ansible_collections.oncall.grafana.plugins.module_utils.names import TEAM, NameResolver
-from ansible_collections.oncall.grafana.plugins.module_utils.resource import CREATE, DELETE, NOTHING, Plan
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import CREATE, DELETE, NOTHING, UPDATE, Plan
 from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
     ROUTE_ITEM_KWARGS,
     ROUTE_ITEM_OPTIONS,
@@ -161,17 +161,19 @@ class FleetItem:
         plan = self.plan
         result = self.resource.apply(plan) if plan.action != NOTHING else {"integration": plan.current or {}}
         subject = result["integration"] or plan.current or {}
+        desired = plan.desired
+        entry = {"action": {CREATE: "created", DELETE: "deleted", UPDATE: "updated"}.get(plan.action, "unchanged"), "id": subject.get("id"),
+                 "name": subject.get("name", desired.get("name")), "team_id": subject.get("team_id", desired.get("team_id"))}
         routes_after = None
         if self.route_plan is not None:
-            routes_after = self.route_plan.apply(client, subject.get("id"), check_mode)
-        if plan.action == NOTHING:
-            action = "updated" if self.changed else "unchanged"
-        else:
-            action = {CREATE: "created", DELETE: "deleted"}.get(plan.action, "updated")
-        desired = plan.desired
-        entry = {"action": action, "id": subject.get("id"),
-                 "name": subject.get("name", desired.get("name")), "team_id": subject.get("team_id", desired.get("team_id"))}
-        if self.route_plan is not None:
+            try:
+                routes_after = self.route_plan.apply(client, subject.get("id"), check_mode)
+            except OnCallError as exc:
+                # The integration itself was written: the failure report must say so.
+                exc.applied = entry if entry["action"] != "unchanged" else None
+                raise
+            if entry["action"] == "unchanged" and self.route_plan.changed:
+                entry["action"] = "updated"
             entry["routes"] = self.route_plan.report()
         diff = self._diff(result, routes_after) if with_diff and self.changed else None
         return entry, diff
@@ -184,7 +186,8 @@ class FleetItem:
         if plan.action == NOTHING:
             after = copy.deepcopy(before)
         if routes_after is not None:
-            before["routes"] = self.route_plan.diff_view(self.route_plan.before)
+            if plan.current is not None:
+                before["routes"] = self.route_plan.diff_view(self.route_plan.before)
             after["routes"] = self.route_plan.diff_view(routes_after)
         header = "integration %s" % (after.get("name") or before.get("name") or plan.desired.get("name") or "")
         return {"before": before, "after": after, "before_header": header, "after_header": header}
@@ -316,7 +319,9 @@ class Fleet:
         if not with_routes:
             return
         routes = self.routes_by_integration([item.current["id"] for item in with_routes if item.current], len(listing))
-        sample = next((route for group in routes.values() for route in group), None)
+        # Any route shows which messaging backends the server's routes have; so does any default route.
+        sample = next((route for group in routes.values() for route in group), None) or \
+            next((item.get("default_route") for item in listing if item.get("default_route")), None)
         for item in with_routes:
             item.plan_routes(routes.get(item.current["id"], []) if item.current else [], sample)
 
@@ -336,7 +341,11 @@ class Fleet:
             try:
                 entry, diff = item.apply(self.client, self.check_mode, with_diff)
             except OnCallError as exc:
-                raise self._stopped(exc, item.label, results, [other.label for other in pending[position + 1:]]) from None
+                label = item.label
+                if getattr(exc, "applied", None):
+                    results.append(exc.applied)
+                    label = "the routes of %s" % item.label
+                raise self._stopped(exc, label, results, [other.label for other in pending[position + 1:]]) from None
             results.append(entry)
             if diff:
                 diffs.append(diff)
@@ -351,7 +360,8 @@ class Fleet:
         message = "%s: %s. Applied before this failure: %s. Not applied: %s. A re-run picks up from here." % (
             label, exc, applied or "nothing", ", ".join([label] + not_applied))
         error = OnCallError(message)
-        error.result = {"results": results, "not_applied": [label] + not_applied}
+        error.result = {"changed": any(entry["action"] != "unchanged" for entry in results), "results": results,
+                        "not_applied": [label] + not_applied}
         for key in ("method", "path", "status"):
             if getattr(exc, key, None) is not None:
                 error.result[key] = getattr(exc, key)

@@ -14,6 +14,7 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, prune_unset
@@ -21,6 +22,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCal
 from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION, INTEGRATION_ID, NameResolver, check_object_id, is_placeholder
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
+    NEW_ROUTE_TARGETS,
     ROUTING_EXCLUSIVE,
     ROUTING_OPTIONS,
     check_routing_names,
@@ -250,10 +252,8 @@ class Route(Resource):
             "routing_type": "regex",
             "routing_regex": None,
             "is_the_last_route": False,
-            "slack": {"channel_id": None, "enabled": None},
-            "telegram": {"id": None, "enabled": None},
         }
-        return apply_changes(predicted, desired)
+        return apply_changes(dict(predicted, **copy.deepcopy(NEW_ROUTE_TARGETS)), desired)
 
     def _next_position(self):
         positions = [route.get("position") or 0 for route in self._siblings or []]

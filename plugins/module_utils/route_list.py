@@ -24,6 +24,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCal
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import post_once
 from ansible_collections.oncall.grafana.plugins.module_utils.route import ROUTING_KEYS, check_routing_term, ordered
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
+    NEW_ROUTE_TARGETS,
     ROUTING_EXCLUSIVE,
     ROUTING_OPTIONS,
     check_routing_names,
@@ -280,8 +281,7 @@ class RouteListPlan:
         if target < len(others):
             body["position"] = others[target].order
             order.move_to(slot, others[target].order)
-        slot.after = dict({"id": None, "position": slot.order, "is_the_last_route": False, "escalation_chain_id": None,
-                           "slack": {"channel_id": None, "enabled": None}, "telegram": {"id": None, "enabled": None}}, **copy.deepcopy(body))
+        slot.after = apply_changes(dict({"id": None, "position": slot.order, "is_the_last_route": False}, **NEW_ROUTE_TARGETS), body)
         self.ops.append(RouteOp("post", slot, body, recreate=replaces is not None))
         self.actions.append((RECREATED if replaces is not None else CREATED, slot))
         return slot

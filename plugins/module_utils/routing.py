@@ -36,6 +36,9 @@ ROUTING_OPTIONS = dict(
 ROUTING_EXCLUSIVE = [("escalation_chain_id", "escalation_chain")]
 
 
+# What a new route has where the task sets nothing (the model's defaults: notify_in_slack true, Telegram false).
+NEW_ROUTE_TARGETS = {"slack": {"channel_id": None, "enabled": True}, "telegram": {"id": None, "enabled": False}}
+
 # Where a route sends alerts besides its chain, and the key of each target's id.
 ROUTE_TARGETS = (("slack", "channel_id"), ("telegram", "id"), ("msteams", "id"))
 
