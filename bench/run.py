@@ -5,7 +5,8 @@
 Runs the real ansible-playbook of the venv this script runs in (.build/venv-2.19), prints every table as
 it is produced, and writes docs/performance.md. Not part of `make test`.
 
-    .build/venv-2.19/bin/python bench/run.py [--reps 5] [--sizes 100,1000,5000] [--output docs/performance.md]
+    .build/venv-2.19/bin/python bench/run.py [--reps 5] [--sizes 100,1000,5000] [--fleet-size 500] [--output docs/performance.md]
+    .build/venv-2.19/bin/python bench/run.py --only fleet --fleet-size 50    # one section alone, no page written
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ RATE_LIMIT = "100000/m"
 PAGE = 100  # perpage the client asks for
 CALLBACKS = REPO / "bench" / "callback_plugins"
 N_UNCHANGED = 50
+SECTIONS = ("operations", "unchanged", "sizes", "fleet")  # --only; "sizes" is the lookups and the peak memory
+CAP = 300  # requests a minute per token: the real API's throttle
+GOAL_REQUESTS, GOAL_SECONDS = 10, 5.0  # issue 7: "under 10 requests and a few seconds for the whole fleet"
 
 
 def out(text=""):
@@ -57,6 +61,20 @@ def pages(count):
 
 def ms(seconds):
     return "%.0f ms" % (seconds * 1000)
+
+
+class Unsafe(str):
+    """A string Ansible must not template (an OnCall Jinja template): written to the playbook as `!unsafe`."""
+
+
+class PlayDumper(yaml.SafeDumper):
+    """yaml.safe_dump's dumper, plus `!unsafe` strings, and no anchors for objects the playbook repeats."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+PlayDumper.add_representer(Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value)))
 
 
 class Api:
@@ -81,6 +99,15 @@ class Api:
 
     def count(self, path):
         return self.call("GET", path, params={"perpage": PAGE})["count"]
+
+    def list_all(self, path):
+        found, page = [], 1
+        while True:
+            body = self.call("GET", path, params={"perpage": PAGE, "page": page})
+            found += body["results"]
+            if not body["next"]:
+                return found
+            page += 1
 
     def control(self, method, name):
         response = requests.request(method, "%s/__emulator__/%s" % (self.url, name), timeout=30)
@@ -112,7 +139,7 @@ class Runner:
             play["module_defaults"] = {"group/oncall.grafana.oncall": {"url": server_url, "token": TOKEN}}
         play["tasks"] = tasks
         path = self.workdir / ("play%02d.yml" % self.counter)
-        path.write_text(yaml.safe_dump([play], sort_keys=False))
+        path.write_text(yaml.dump([play], Dumper=PlayDumper, sort_keys=False))
         results = self.workdir / ("results%02d.json" % self.counter)
         run_env = {key: value for key, value in os.environ.items() if not key.startswith("GRAFANA_")}
         run_env.update({
@@ -449,6 +476,130 @@ def bench_memory(runner, url, size):
     return table(["Module run", "Kept file run again", "Peak RSS (median of 3)", "Above the bare interpreter"], rows)
 
 
+# ---------------------------------------------------------------- 5. fleet: many integrations in one task vs a loop
+
+FLEET_TEMPLATES = {"grouping_key": Unsafe("{{ payload.fingerprint }}"),
+                   "slack": {"title": Unsafe("[{{ payload.severity }}] {{ payload.title }}")}}
+FLEET_LOOP_ARGS = {"name": "{{ item.name }}", "team_id": "{{ item.team_id }}", "type": "{{ item.type }}",
+                   "templates": "{{ item.templates }}", "default_route": "{{ item.default_route }}"}
+
+
+def fleet_setup(api, size):
+    """Give every seeded integration two templates and a default-route chain (plain API), return the config that lists them."""
+    chain = api.post("escalation_chains/", name="fleet-chain")["id"]
+    integrations = api.list_all("integrations/")
+    if len(integrations) != size:
+        raise RuntimeError("expected %d seeded integrations, the server lists %d" % (size, len(integrations)))
+    for integration in integrations:
+        api.call("PUT", "integrations/%s/" % integration["id"], json={"templates": FLEET_TEMPLATES, "default_route": {"escalation_chain_id": chain}})
+    return [{"name": integration["name"], "team_id": integration["team_id"] or "", "type": integration["type"],
+             "templates": FLEET_TEMPLATES, "default_route": {"escalation_chain_id": chain}} for integration in integrations]
+
+
+def fleet_task(name, module, options, **extra):
+    return dict({"name": name, "oncall.grafana." + module: options}, **extra)
+
+
+def fleet_unchanged_runs(runner, url, fleet, reps, loop_reps):
+    """The unchanged fleet, one task (reps runs) and a loop (loop_reps runs), interleaved: {kind: [(wall, record), ...]}."""
+    tasks = {
+        "merged": [fleet_task("oncall_integrations merged x%d" % len(fleet), "oncall_integrations", {"state": "merged", "config": "{{ fleet }}"})],
+        "loop": [fleet_task("oncall_integration loop x%d" % len(fleet), "oncall_integration", FLEET_LOOP_ARGS, loop="{{ fleet }}")],
+    }
+    runs = {"merged": [], "loop": []}
+    for rep in range(max(reps, loop_reps)):
+        for kind, count in (("merged", reps), ("loop", loop_reps)):
+            if rep < count:
+                wall, records = runner.run(url, tasks[kind], play_vars={"fleet": fleet})
+                runs[kind].append((wall, records[0]))
+    return runs
+
+
+def fleet_other_runs(runner, url, fleet, reps):
+    """Per run: gathered, replaced from what it gathered (unchanged), then merged with one item changed (a new value each run)."""
+    tasks = [
+        fleet_task("oncall_integrations gathered", "oncall_integrations", {"state": "gathered"}, register="fleet_now"),
+        fleet_task("oncall_integrations replaced from gathered", "oncall_integrations", {"state": "replaced", "config": "{{ fleet_now.gathered }}"}),
+        fleet_task("oncall_integrations merged, one item changed", "oncall_integrations", {"state": "merged", "config": "{{ fleet_changed }}"}),
+    ]
+    runs = {"gathered": [], "replaced": [], "changed": []}
+    for rep in range(reps):
+        changed = [dict(fleet[0], description_short="fleet change %d" % rep)] + fleet[1:]
+        dummy, records = runner.run(url, tasks, play_vars={"fleet_changed": changed})
+        for kind, record in zip(runs, records):
+            runs[kind].append((None, record))
+    return runs
+
+
+def summarize(runs):
+    """Requests, writes and medians of the runs of one task; a run's wall is None when its playbook ran other tasks too."""
+    records = [record for dummy, record in runs]
+    walls = [wall for wall, dummy in runs if wall is not None]
+    requests = [len(record["requests"]) for record in records]
+    writes = [sum(1 for entry in record["requests"] if entry["method"] != "GET") for record in records]
+    return {"runs": len(records), "requests": statistics.median(requests), "request_counts": sorted(set(requests)),
+            "writes": sorted(set(writes)), "changed": sorted({record["changed"] for record in records}),
+            "task": statistics.median(record["seconds"] for record in records), "each": [record["seconds"] for record in records],
+            "wall": statistics.median(walls) if walls else None}
+
+
+def throttle_floor(requests):
+    """Seconds the real cap forces from a fresh window: CAP go at once, each next one when one from 60 s before expires."""
+    return 60 * ((requests - 1) // CAP) if requests else 0
+
+
+def fleet_rows(summary, expected):
+    rows, cap_rows = [], []
+    for kind, label, minimum in expected:
+        values = summary[kind]
+        requests = values["request_counts"]
+        verdict = "yes" if requests == [minimum] else "**no** (expected %d)" % minimum
+        rows.append([label, values["runs"], ", ".join(str(count) for count in requests), ", ".join(str(count) for count in values["writes"]),
+                     minimum, verdict, "/".join("yes" if changed else "no" for changed in values["changed"]), "%.2f s" % values["task"],
+                     "%.2f s" % values["wall"] if values["wall"] is not None else "", " / ".join("%.1f" % value for value in values["each"])])
+        count = max(requests)
+        cap_rows.append([label, count, "%.1f%%" % (100.0 * count / CAP), "%.1f s" % (count * 60.0 / CAP), "%d s" % throttle_floor(count),
+                         "yes" if count <= CAP else "**no**"])
+    merged, loop = summary["merged"], summary["loop"]
+    rows.append(["ratio loop / one task", "", "%.0f" % (loop["requests"] / merged["requests"]), "", "", "", "",
+                 "%.1f" % (loop["task"] / merged["task"]), "%.1f" % (loop["wall"] / merged["wall"]), ""])
+    return rows, cap_rows
+
+
+def goal_line(merged):
+    requests = max(merged["request_counts"])
+    met = requests < GOAL_REQUESTS and merged["task"] <= GOAL_SECONDS
+    return ("Goal of issue 7, under %d requests and a few seconds (read as at most %.0f s of task time) for the whole fleet: **%s** "
+            "(one `oncall_integrations` task, unchanged: %d requests, task %.2f s, whole ansible-playbook %.2f s, medians)." % (
+                GOAL_REQUESTS, GOAL_SECONDS, "met" if met else "not met", requests, merged["task"], merged["wall"]))
+
+
+def bench_fleet(runner, size, reps, loop_reps):
+    server = emulator(seed=size)
+    try:
+        api = Api(server.url)
+        fleet = fleet_setup(api, size)
+        summary = {kind: summarize(runs) for kind, runs in fleet_unchanged_runs(runner, server.url, fleet, reps, loop_reps).items()}
+        summary.update((kind, summarize(runs)) for kind, runs in fleet_other_runs(runner, server.url, fleet, reps).items())
+        routes = api.count("routes/")
+    finally:
+        server.stop()
+    listing = pages(size) + pages(routes)
+    expected = [("merged", "`oncall_integrations`, `state: merged`, unchanged", pages(size)),
+                ("loop", "`oncall_integration`, `loop:` over the %d items, unchanged" % size, size),
+                ("gathered", "`oncall_integrations`, `state: gathered`", listing),
+                ("replaced", "`oncall_integrations`, `state: replaced` from the gathered output, unchanged", listing),
+                ("changed", "`oncall_integrations`, `state: merged`, one item changed", pages(size) + 1)]
+    rows, cap_rows = fleet_rows(summary, expected)
+    goal = goal_line(summary["merged"])
+    text = table(["%d integrations" % size, "Runs", "Requests", "Writes", "Minimum", "At minimum", "Changed", "Task (median)",
+                  "Whole ansible-playbook (median)", "Task, each run (s)"], rows)
+    cap_text = table(["At the real cap of %d requests a minute" % CAP, "Requests", "Share of a minute's budget",
+                      "Steady pace (requests x %.1f s)" % (60.0 / CAP), "Throttle floor from a fresh window", "Fits in one minute's budget"],
+                     cap_rows)
+    return text, cap_text, goal, {"summary": summary, "routes": routes, "size": size, "reps": reps, "loop_reps": loop_reps}
+
+
 # ---------------------------------------------------------------- the page
 
 def versions():
@@ -466,53 +617,94 @@ def versions():
     }
 
 
-def main(argv=None):
+def run_operations(runner, args):
+    out("\n## 1. Requests per operation\n")
+    ops_text, ops = bench_operations(runner, args.seed)
+    out(ops_text)
+    return ops_text, ops
+
+
+def run_unchanged(runner, args):
+    out("\n## 2. %d unchanged integrations: module vs plain uri GETs (%d runs each, interleaved)\n" % (N_UNCHANGED, args.reps))
+    unchanged_text, unchanged = bench_unchanged(runner, args.reps)
+    out(unchanged_text)
+    return unchanged_text, unchanged
+
+
+def run_sizes(runner, args):
+    out("\n## 3. By-name lookup as the server grows, and the whole list\n")
+    lookup_text, list_text, memory_text = bench_sizes(runner, args.sizes, args.lookups)
+    out(lookup_text)
+    out()
+    out(list_text)
+    out("\n## 4. Peak memory of one module run (server with %d integrations)\n" % max(args.sizes))
+    out(memory_text)
+    return lookup_text, list_text, memory_text
+
+
+def run_fleet(runner, args):
+    out("\n## 5. Fleet: %d integrations in one task vs a loop (%d runs, the loop %d)\n" % (args.fleet_size, args.reps, args.fleet_loop_reps))
+    text, cap_text, goal, fleet = bench_fleet(runner, args.fleet_size, args.reps, args.fleet_loop_reps)
+    out(text)
+    out()
+    out(cap_text)
+    out()
+    out(goal)
+    return text, cap_text, goal, fleet
+
+
+RUNNERS = {"operations": run_operations, "unchanged": run_unchanged, "sizes": run_sizes, "fleet": run_fleet}
+
+
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=5, help="repetitions of the 50-integration comparison (default 5)")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help="comma-separated sections to run, of %s (default all; with some only, no page is written unless --output "
+                             "is given)" % ", ".join(SECTIONS))
+    parser.add_argument("--reps", type=int, default=5, help="repetitions of the 50-integration comparison and of the fleet's tasks (default 5)")
     parser.add_argument("--sizes", default="100,1000,5000", help="seeded integration counts for the lookup test")
     parser.add_argument("--lookups", type=int, default=3, help="lookup tasks per size (default 3)")
     parser.add_argument("--seed", type=int, default=250, help="seeded integrations in the request-count run (default 250)")
-    parser.add_argument("--output", default=str(REPO / "docs" / "performance.md"), help="the page to write ('-' for none)")
+    parser.add_argument("--fleet-size", type=int, default=500, help="seeded integrations in the fleet section (default 500)")
+    parser.add_argument("--fleet-loop-reps", type=int, default=3, help="runs of the fleet's slow loop of oncall_integration (default 3)")
+    parser.add_argument("--output", help="the page to write ('-' for none; default docs/performance.md when every section runs)")
     args = parser.parse_args(argv)
-    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(args.only) - set(SECTIONS))
+    if unknown or not args.only:
+        parser.error("--only takes sections among %s, not %s" % (", ".join(SECTIONS), ", ".join(unknown) or "nothing"))
+    args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    if args.output is None:
+        args.output = str(REPO / "docs" / "performance.md") if set(args.only) == set(SECTIONS) else "-"
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     machine = versions()
     started = time.monotonic()
     out("oncall.grafana benchmark: %(nproc)s CPUs (%(cpu)s), Python %(python)s, ansible-core %(ansible)s, load %(load)s" % machine)
-
     with tempfile.TemporaryDirectory(prefix="oncall-bench-") as tmp:
         runner = Runner(Path(tmp))
-
-        out("\n## 1. Requests per operation\n")
-        ops_text, ops = bench_operations(runner, args.seed)
-        out(ops_text)
-
-        out("\n## 2. %d unchanged integrations: module vs plain uri GETs (%d runs each, interleaved)\n" % (N_UNCHANGED, args.reps))
-        unchanged_text, unchanged = bench_unchanged(runner, args.reps)
-        out(unchanged_text)
-
-        out("\n## 3. By-name lookup as the server grows, and the whole list\n")
-        lookup_text, list_text, memory_text = bench_sizes(runner, sizes, args.lookups)
-        out(lookup_text)
-        out()
-        out(list_text)
-        out("\n## 4. Peak memory of one module run (server with %d integrations)\n" % max(sizes))
-        out(memory_text)
+        results = {name: RUNNERS[name](runner, args) for name in SECTIONS if name in args.only}
     took = time.monotonic() - started
     out("\nbenchmark took %.0f s" % took)
 
     if args.output != "-":
-        page = render(machine, args, sizes, took, (ops_text, ops), (unchanged_text, unchanged), (lookup_text, list_text), memory_text)
-        Path(args.output).write_text(page, encoding="utf-8")
+        Path(args.output).write_text(render(machine, args, took, results), encoding="utf-8")
         out("wrote %s" % args.output)
     return 0
 
 
-def render(machine, args, sizes, took, operations, unchanged, lookups, memory_text):
-    ops_text, ops = operations
-    unchanged_text, ratio = unchanged
-    lookup_text, list_text = lookups
-    over = ("Every operation is at its minimum." if not ops["over"] else
-            "Above the minimum: %s." % "; ".join("`%s`" % task for task in ops["over"]))
+def render(machine, args, took, results):
+    """The page: the header, then each section that ran, in SECTIONS order."""
+    parts = [render_header(machine, args, took)]
+    parts += [RENDERERS[name](args, results[name]) for name in SECTIONS if name in results]
+    return "\n".join(parts)
+
+
+def render_header(machine, args, took):
+    partial = "" if set(args.only) == set(SECTIONS) else "\nOnly these sections were run (`--only %s`).\n" % ",".join(args.only)
     return """\
 # Performance
 
@@ -523,15 +715,22 @@ Machine: %(nproc)s CPUs (`nproc`), %(cpu)s, %(system)s; Python %(python)s; ansib
 load average %(load)s when it started (other jobs may have been running: the times are indicative, the
 request counts are exact). Regenerate with `make bench` (it creates `.build/venv-2.19` when missing); the
 benchmark is not part of `make test`.
-
-Everything runs against the bundled emulator (`tests/emulator/`, rate limit raised to 100000/m) on
+%(partial)s
+Everything runs against the bundled emulator (`tests/emulator/`, rate limit raised to %(rate)s) on
 127.0.0.1, with the real `ansible-playbook -i localhost, -c local` and
 `ansible_python_interpreter: "{{ ansible_playbook_python }}"`. Request counts come from the emulator's
 request log: a small callback (`bench/callback_plugins/bench_log.py`) clears the log when each task starts
 and reads it back when its result arrives. Times are wall-clock on this machine, so they include Ansible's
 own work per task (templating, building and starting the module), which dwarfs the HTTP requests to a
 local server.
+""" % dict(machine, date=datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), took=took, partial=partial, rate=RATE_LIMIT)
 
+
+def render_operations(args, result):
+    ops_text, ops = result
+    over = ("Every operation is at its minimum." if not ops["over"] else
+            "Above the minimum: %s." % "; ".join("`%s`" % task for task in ops["over"]))
+    return """\
 ## 1. Requests per operation
 
 One playbook, one task per row, run in this order (each row starts from the state the rows above left).
@@ -548,7 +747,12 @@ fewer requests; the client asks for 100, and the minimum is counted at that page
 %(over)s
 
 %(ops_text)s
+""" % dict(seed=args.seed, n_int=ops["n_integrations"], n_chains=ops["n_chains"], over=over, ops_text=ops_text)
 
+
+def render_unchanged(args, result):
+    unchanged_text, ratio = result
+    return """\
 ## 2. %(n)d unchanged integrations: the module versus hand-written `uri` GETs
 
 One loop task over %(n)d existing integrations (made beforehand through the API), in its own
@@ -563,7 +767,13 @@ counts starting Ansible and parsing the playbook.
 
 The module costs %(ratio_task).2fx the plain GETs per loop (%(module_item)s versus %(uri_item)s per item),
 for the same one request per item.
+""" % dict(n=N_UNCHANGED, reps=args.reps, unchanged_text=unchanged_text, ratio_task=ratio["ratio_task"],
+               module_item=ms(ratio["module_item"]), uri_item=ms(ratio["uri_item"]))
 
+
+def render_sizes(args, result):
+    lookup_text, list_text, memory_text = result
+    return """\
 ## 3. By-name lookup as the server grows
 
 The emulator seeded with %(sizes)s integrations (`seed_integrations=N`); per size one playbook of %(lookups)d
@@ -594,12 +804,55 @@ the parent's memory at fork in the child's `ru_maxrss`, so every module would ha
 benchmark process.)
 
 %(memory_text)s
-""" % dict(machine, date=datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), took=took, seed=args.seed,
-           n_int=ops["n_integrations"], n_chains=ops["n_chains"], over=over, ops_text=ops_text, n=N_UNCHANGED, reps=args.reps,
-           unchanged_text=unchanged_text, ratio_task=ratio["ratio_task"], module_item=ms(ratio["module_item"]),
-           uri_item=ms(ratio["uri_item"]), sizes=", ".join("{:,}".format(size) for size in sizes), lookups=args.lookups,
-           lookup_text=lookup_text, list_text=list_text, largest=max(sizes), memory_text=memory_text,
-           peak_method=peak_method())
+""" % dict(sizes=", ".join("{:,}".format(size) for size in args.sizes), lookups=args.lookups, lookup_text=lookup_text,
+               list_text=list_text, largest=max(args.sizes), memory_text=memory_text, peak_method=peak_method())
+
+
+def render_fleet(args, result):
+    text, cap_text, goal, fleet = result
+    merged, loop = fleet["summary"]["merged"], fleet["summary"]["loop"]
+    return """\
+## 5. Fleet: %(size)d integrations in one task vs a loop
+
+The emulator seeded with %(size)d integrations (`seed_integrations=N`, no playbook involved), then, through
+the plain API, every one given two templates (`grouping_key`, `slack.title`) and an escalation chain on its
+default route. The same list of %(size)d items, made from the server's listing, is handed to both sides as a
+play variable: `name`, `team_id` (`""` for the ones without a team; every third has one), `type`, the two
+`templates` (written `!unsafe`) and `default_route.escalation_chain_id`. Nothing differs, so nothing is
+written. (a) One `oncall.grafana.oncall_integrations` task with `state: merged` and `config` listing all
+%(size)d; (b) one `oncall.grafana.oncall_integration` task with `loop:` over the same items. Same emulator,
+same benchmark run, rate limit raised to %(rate)s so that the modules are measured, not the throttle. Each
+in its own `ansible-playbook` run, interleaved: the one task %(reps)d times, the loop %(loop_reps)d times
+only (it is slow). Then %(reps)d times a playbook of three `oncall_integrations` tasks: `state: gathered`
+(registered), `state: replaced` with the `gathered` output as `config` (so unchanged), and `state: merged`
+with the first item's `description_short` set to a value new in that run (one item changed, one write).
+*Minimum*: one request per page of 100 integrations; the loop, one lookup per item; `gathered` and
+`replaced` also list the routes (%(routes)d, each integration's default route), one request per page of
+100; one changed item, the pages and one write. *Task* is the callback's clock (the task's start to its
+result); *whole ansible-playbook* also counts starting Ansible and parsing the %(size)d-item playbook (only
+for the tasks run alone). The ratio row divides the loop's figures by the one task's.
+
+%(text)s
+
+The loop sends %(ratio_requests).0fx the requests of the one task and takes %(ratio_task).0fx its time
+(%(loop_item)s per item against %(merged_task).2f s for the whole list).
+
+What the same requests would cost against the real OnCall API, which allows %(cap)d requests a minute per
+token (a sliding window, as Django REST framework's throttle: a request is refused while %(cap)d were sent in
+the last 60 s). *Steady pace* is the requests spread at that rate, what a task run again and again (or
+sharing its token with other jobs) must take. *Throttle floor* is the least wall time the cap forces from an
+unused window: %(cap)d requests may go at once, each one after that waits until a request of 60 s before
+leaves the window. *Fits* says whether the task stays within one minute's budget.
+
+%(cap_text)s
+
+%(goal)s
+""" % dict(size=fleet["size"], rate=RATE_LIMIT, reps=fleet["reps"], loop_reps=fleet["loop_reps"], routes=fleet["routes"], text=text,
+           cap_text=cap_text, goal=goal, cap=CAP, ratio_requests=loop["requests"] / merged["requests"], ratio_task=loop["task"] / merged["task"],
+           loop_item=ms(loop["task"] / fleet["size"]), merged_task=merged["task"])
+
+
+RENDERERS = {"operations": render_operations, "unchanged": render_unchanged, "sizes": render_sizes, "fleet": render_fleet}
 
 
 if __name__ == "__main__":
