@@ -768,7 +768,7 @@ counts starting Ansible and parsing the playbook.
 The module costs %(ratio_task).2fx the plain GETs per loop (%(module_item)s versus %(uri_item)s per item),
 for the same one request per item.
 """ % dict(n=N_UNCHANGED, reps=args.reps, unchanged_text=unchanged_text, ratio_task=ratio["ratio_task"],
-               module_item=ms(ratio["module_item"]), uri_item=ms(ratio["uri_item"]))
+           module_item=ms(ratio["module_item"]), uri_item=ms(ratio["uri_item"]))
 
 
 def render_sizes(args, result):
@@ -805,7 +805,7 @@ benchmark process.)
 
 %(memory_text)s
 """ % dict(sizes=", ".join("{:,}".format(size) for size in args.sizes), lookups=args.lookups, lookup_text=lookup_text,
-               list_text=list_text, largest=max(args.sizes), memory_text=memory_text, peak_method=peak_method())
+           list_text=list_text, largest=max(args.sizes), memory_text=memory_text, peak_method=peak_method())
 
 
 def render_fleet(args, result):

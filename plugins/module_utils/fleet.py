@@ -24,6 +24,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.integration import 
     INTEGRATION_MODULE_KWARGS,
     SERVER_MANAGED_TYPES,
     Integration,
+    Listing,
     describe_team,
     export_config,
 )
@@ -118,10 +119,11 @@ class FleetItem:
     def current(self):
         return self.plan.current if self.plan else None
 
-    def validate(self):
+    def validate(self, warn):
         with located(self.label):
             self.resource.validate_params()
-            check_route_items(self.routes)
+            for warning in check_route_items(self.routes):
+                warn("%s: %s" % (self.label, warning))
 
     def identity(self):
         """What the item names before any request: its id, or its name and team as written."""
@@ -147,10 +149,16 @@ class FleetItem:
             return
         with located(self.label):
             self.route_plan = RouteListPlan(existing, self._wanted_routes, exact=self.state in EXACT_STATES)
-            missing = self.route_plan.missing_backends(sample)
-            if missing:
-                raise OnCallError("this OnCall server's routes have no %s messaging backend (msteams exists only on Grafana Cloud); "
-                                  "nothing was written" % ", ".join(missing))
+            self.route_plan.check_backends(sample)
+
+    def final_key(self):
+        """(name, team_id) the integration ends with, or None when the item deletes or finds nothing to keep."""
+        plan = self.plan
+        if plan.action == CREATE:
+            return plan.desired.get("name"), plan.desired.get("team_id")
+        if plan.current is None or plan.action == DELETE:
+            return None
+        return plan.desired.get("name", plan.current.get("name")), plan.desired.get("team_id", plan.current.get("team_id"))
 
     @property
     def changed(self):
@@ -169,7 +177,9 @@ class FleetItem:
             try:
                 routes_after = self.route_plan.apply(client, subject.get("id"), check_mode)
             except OnCallError as exc:
-                # The integration itself was written: the failure report must say so.
+                # The integration, or some of its routes, may already be written: the failure report must say so.
+                if entry["action"] == "unchanged" and self.route_plan.done:
+                    entry["action"] = "updated"
                 exc.applied = entry if entry["action"] != "unchanged" else None
                 raise
             if entry["action"] == "unchanged" and self.route_plan.changed:
@@ -228,7 +238,7 @@ class Fleet:
                 raise OnCallError("scope.name_prefix must not be empty; leave it out to scope by teams only")
         seen = {}
         for item in self.items:
-            item.validate()
+            item.validate(self.module.warn)
             identity = item.identity()
             if identity in seen:
                 raise OnCallError("%s and %s name the same integration; list each integration once" % (seen[identity].label, item.label))
@@ -247,7 +257,9 @@ class Fleet:
             teams = self.client.list_all("teams/") if any(wanted) else []
             # The same listing answers the items' team names: no second request for them.
             self.names.remember(TEAM, teams)
-            for entry in wanted:
+            for entry, given in zip(wanted, scope["teams"]):
+                if given.strip() == "" and given != "":
+                    raise OnCallError("scope.teams: %r is blank; write \"\" for integrations without a team" % given)
                 if entry == "":
                     team_ids.add(None)
                     continue
@@ -281,15 +293,17 @@ class Fleet:
     def run(self):
         self.validate()
         scope = self.resolve_scope()
-        listing = self.client.list_all("integrations/")
+        listing = Listing(self.client.list_all("integrations/"))
         if self.state == GATHERED:
-            return self.gather(listing, scope)
+            return self.gather(listing.items, scope)
         for item in self.items:
             item.make_plan(listing)
         self._check_distinct()
-        self._plan_routes(listing)
-        doomed = self._doomed(listing, scope)
-        return self._apply(doomed)
+        self._plan_routes(listing.items)
+        doomed = self._doomed(listing.items, scope)
+        first = self._check_names(listing, doomed)
+        return self._apply([integration for integration in doomed if integration["id"] in first] + self.items
+                           + [integration for integration in doomed if integration["id"] not in first])
 
     def gather(self, listing, scope):
         integrations = [item for item in listing if item.get("type") not in SERVER_MANAGED_TYPES and (scope is None or scope.contains(item))]
@@ -299,20 +313,55 @@ class Fleet:
         return {"changed": False, "gathered": gathered}
 
     def _check_distinct(self):
-        """Two items must never land on the same integration, found or created."""
+        """Two items must never land on the same integration."""
         owners = {}
         for item in self.items:
-            if item.current is not None:
-                key = ("id", item.current["id"])
-            elif item.plan.action == CREATE:
-                key = ("new", item.plan.desired.get("name"), item.plan.desired.get("team_id"))
-            else:
+            if item.current is None:
                 continue
-            if key in owners:
-                what = "integration %s" % key[1] if key[0] == "id" else "a new integration %r in %s" % (key[1], describe_team(key[2]))
-                raise OnCallError("%s and %s both mean %s; list each integration once; nothing was changed"
-                                  % (owners[key].label, item.label, what))
-            owners[key] = item
+            if item.current["id"] in owners:
+                raise OnCallError("%s and %s both mean integration %s; list each integration once; nothing was changed"
+                                  % (owners[item.current["id"]].label, item.label, item.current["id"]))
+            owners[item.current["id"]] = item
+
+    def _check_names(self, listing, doomed):
+        """OnCall allows one integration of a name per team, checked at each write: find every clash before the first.
+
+        A clash with an integration overridden deletes is resolved by deleting that one first (the ids returned).
+        """
+        if self.state == DELETED:
+            return set()
+        doomed_ids = {integration["id"] for integration in doomed}
+        renamed = {}        # current id -> item that renames or moves it
+        finals = {}         # (name, team_id) the items end with -> item
+        for item in self.items:
+            key = item.final_key()
+            if key is None:
+                continue
+            if key in finals:
+                raise OnCallError("%s and %s would both make an integration named %r in %s; nothing was changed"
+                                  % (finals[key].label, item.label, key[0], describe_team(key[1])))
+            finals[key] = item
+            if item.current is not None and key != (item.current.get("name"), item.current.get("team_id")):
+                renamed[item.current["id"]] = item
+        first = set()
+        for key, item in finals.items():
+            if item.current is not None and item.current["id"] not in renamed:
+                continue    # no new name or team: nothing to clash with that is not already there
+            mine = item.current["id"] if item.current is not None else None
+            for other in listing.named(key[0]):
+                if other.get("team_id") != key[1] or other["id"] == mine:
+                    continue
+                if other["id"] in doomed_ids:
+                    first.add(other["id"])
+                elif other["id"] in renamed:
+                    raise OnCallError("%s takes the name %r in %s from integration %s, which %s renames: OnCall checks names one "
+                                      "write at a time, so make the change in two runs (first to a free name); nothing was changed"
+                                      % (item.label, key[0], describe_team(key[1]), other["id"], renamed[other["id"]].label))
+                else:
+                    raise OnCallError("%s would give integration %s the name %r in %s, which integration %s already has (OnCall "
+                                      "allows one per team); nothing was changed"
+                                      % (item.label, mine or "(new)", key[0], describe_team(key[1]), other["id"]))
+        return first
 
     def _plan_routes(self, listing):
         with_routes = [item for item in self.items if item.routes is not None]
@@ -333,10 +382,11 @@ class Fleet:
         return [integration for integration in listing
                 if scope.contains(integration) and integration["id"] not in kept and integration.get("type") not in SERVER_MANAGED_TYPES]
 
-    def _apply(self, doomed):
+    def _apply(self, work):
+        """Apply items and deletions (integrations) in order; the module result."""
         results, diffs = [], []
         with_diff = bool(self.module._diff)
-        pending = self.items + [FleetItem.deletion(integration, self) for integration in doomed]
+        pending = [entry if isinstance(entry, FleetItem) else FleetItem.deletion(entry, self) for entry in work]
         for position, item in enumerate(pending):
             try:
                 entry, diff = item.apply(self.client, self.check_mode, with_diff)

@@ -113,6 +113,20 @@ def describe_team(team_id):
     return "team %s" % team_id if team_id else "no team"
 
 
+class Listing:
+    """Every integration, read once by a task that manages many, indexed by id and by name."""
+
+    def __init__(self, items):
+        self.items = items
+        self.by_id = {item.get("id"): item for item in items}
+        self._by_name = {}
+        for item in items:
+            self._by_name.setdefault(item.get("name"), []).append(item)
+
+    def named(self, name):
+        return self._by_name.get(name, [])
+
+
 class Integration(Resource):
     path = "integrations/"
     result_key = "integration"
@@ -130,9 +144,9 @@ class Integration(Resource):
         self._verify_channels_after_create = False
 
     def use_listing(self, listing):
-        """Find the integration in ``listing`` (every integration, read once by the task) instead of asking the server."""
+        """Find the integration in ``listing`` (a Listing of every integration, read once by the task), not by asking the server."""
         self._listing = listing
-        self._sample = listing[0] if listing else None
+        self._sample = listing.items[0] if listing.items else None
 
     # ------------------------------------------------------------------ options
 
@@ -210,13 +224,10 @@ class Integration(Resource):
         if params.get("id"):
             if self._listing is None:
                 return self.find_by_id(params["id"])
-            found = next((item for item in self._listing if item.get("id") == params["id"]), None)
-            if found is None and params.get("state") == "present":
-                raise OnCallError("no %s with id %s (%s)" % (self.label, params["id"], self.create_hint))
-            return found
+            return self.checked_by_id(params["id"], self._listing.by_id.get(params["id"]))
         name = params["name"]
         # No team_id filter on the server: it answers 500 on self-hosted OnCall. The team is picked here.
-        candidates = self._listing if self._listing is not None else self.client.list_all(self.path, {"name": name})
+        candidates = self._listing.named(name) if self._listing is not None else self.client.list_all(self.path, {"name": name})
         matches = [item for item in candidates if item.get("name") == name]
         if matches:
             self._sample = matches[0]
@@ -395,5 +406,6 @@ def export_config(integration):
         "type": integration["type"],
         "description_short": integration.get("description_short") or "",
         "templates": prune_unset({key: value for key, value in (integration.get("templates") or {}).items() if key in TEMPLATES_OPTIONS}),
-        "default_route": export_routing(integration.get("default_route") or {}),
+        # An integration always has a default route; should the server ever omit it, there is nothing to manage.
+        "default_route": export_routing(integration["default_route"]) if integration.get("default_route") else {},
     }

@@ -147,7 +147,10 @@ class Resource:
 
     def find_by_id(self, object_id):
         """The object with this id; None when absent and the task deletes it; an error when the task wants it."""
-        found = self.client.get_or_none("%s%s/" % (self.path, object_id))
+        return self.checked_by_id(object_id, self.client.get_or_none("%s%s/" % (self.path, object_id)))
+
+    def checked_by_id(self, object_id, found):
+        """``found`` (the object with this id, or None), failing when it is missing and the task wants it."""
         if found is None and self.params.get("state") == "present":
             raise OnCallError("no %s with id %s (%s)" % (self.label, object_id, self.create_hint))
         return found

@@ -81,6 +81,21 @@ def check_routing_term(routing_type, term):
             raise OnCallError("routing_regex is not a valid regular expression: %s" % exc) from None
 
 
+def recreate_body(current, changes):
+    """The POST body of a route that replaces ``current`` with ``changes`` applied (to clear its chain)."""
+    merged = apply_changes(current, changes)
+    body = {key: merged.get(key) for key in ("routing_type", "routing_regex", "escalation_chain_id")}
+    # Slack, Telegram and every messaging backend, as the old route had them (or as the task changes them).
+    body.update({key: value for key, value in merged.items() if isinstance(value, dict)})
+    return body
+
+
+def fail_on_missing_backends(missing):
+    if missing:
+        raise OnCallError("this OnCall server's routes have no %s messaging backend (msteams exists only on Grafana Cloud); "
+                          "nothing was written" % ", ".join(missing))
+
+
 def ordered(routes):
     """An integration's routes as OnCall applies them: non-default routes by position, the default route last."""
     regular = sorted((route for route in routes if not route.get("is_the_last_route")), key=lambda route: route.get("position") or 0)
@@ -122,6 +137,11 @@ class Route(Resource):
         check_object_id("integration_id", params.get("integration_id"), INTEGRATION_ID, "CFRPV98RPR1U8")
         if params.get("id") is None and params.get("integration") is None and params.get("integration_id") is None:
             raise OnCallError("integration or integration_id is required unless id is given")
+        if params.get("routing_regex") is not None:
+            # OnCall trims it (DRF CharField), so an untrimmed term would never compare equal.
+            params["routing_regex"] = params["routing_regex"].strip()
+            if not params["routing_regex"]:
+                raise OnCallError("routing_regex must not be empty")
         if params.get("id") is None and params.get("routing_regex") is None:
             raise OnCallError("routing_regex is required unless id is given: with the integration and routing_type it identifies the route")
         if params.get("routing_regex") is not None and (params.get("routing_type") or params.get("id") is None):
@@ -230,12 +250,7 @@ class Route(Resource):
 
     @staticmethod
     def _fail_on_missing_backends(desired, sample):
-        if sample is None:
-            return
-        missing = missing_route_backends(desired, sample)
-        if missing:
-            raise OnCallError("this OnCall server's routes have no %s messaging backend (msteams exists only on Grafana Cloud); "
-                              "nothing was written" % ", ".join(missing))
+        fail_on_missing_backends(missing_route_backends(desired, sample) if sample is not None else [])
 
     # ------------------------------------------------------------------ writes
 
@@ -301,10 +316,7 @@ class Route(Resource):
         one's position, so alerts keep a route all along; its id is new.
         """
         self._report_recreate(current)
-        merged = apply_changes(current, changes)
-        body = {key: merged.get(key) for key in ("integration_id", "routing_type", "routing_regex", "escalation_chain_id")}
-        # Slack, Telegram and every messaging backend, as the old route had them (or as the task changes them).
-        body.update({key: value for key, value in merged.items() if isinstance(value, dict)})
+        body = dict(recreate_body(current, changes), integration_id=current.get("integration_id"))
         position = self._recreate_position(current)
         if position is not None:
             body["position"] = position

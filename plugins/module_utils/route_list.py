@@ -22,7 +22,7 @@ import copy
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import post_once
-from ansible_collections.oncall.grafana.plugins.module_utils.route import ROUTING_KEYS, check_routing_term, ordered
+from ansible_collections.oncall.grafana.plugins.module_utils.route import ROUTING_KEYS, check_routing_term, fail_on_missing_backends, ordered, recreate_body
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     NEW_ROUTE_TARGETS,
     ROUTING_EXCLUSIVE,
@@ -50,19 +50,29 @@ CREATED, UPDATED, DELETED, RECREATED, UNCHANGED = "created", "updated", "deleted
 
 
 def check_route_items(routes):
-    """Every route item as the server would check it, and no two alike; no request."""
+    """Check every route item as the server would, before any request; the warnings to show.
+
+    Terms are trimmed in place (OnCall trims them, so an untrimmed one would never compare equal). The same
+    match listed twice is allowed, because OnCall allows it and gathered returns such routes as they are,
+    but it gets a warning: alerts only ever take the first.
+    """
     seen = {}
+    warnings = []
     for index, item in enumerate(routes or []):
         try:
+            item["routing_regex"] = item["routing_regex"].strip()
+            if not item["routing_regex"]:
+                raise OnCallError("routing_regex must not be empty")
             check_routing_term(item["routing_type"], item["routing_regex"])
             check_routing_names(item)
         except OnCallError as exc:
             raise OnCallError("routes[%d]: %s" % (index, exc)) from None
         key = (item["routing_type"], item["routing_regex"])
         if key in seen:
-            raise OnCallError("routes[%d] and routes[%d] both have routing_type %s and routing_regex %r: alerts would only ever take "
-                              "the first, so list each route once" % (seen[key], index, key[0], key[1]))
-        seen[key] = index
+            warnings.append("routes[%d] and routes[%d] both have routing_type %s and routing_regex %r: alerts only ever take "
+                            "routes[%d]" % (seen[key], index, key[0], key[1], seen[key]))
+        seen.setdefault(key, index)
+    return warnings
 
 
 def desired_routes(routes, names):
@@ -175,6 +185,7 @@ class RouteListPlan:
         self.wanted = wanted
         self.ops = []
         self.actions = []
+        self.done = 0           # writes sent so far by apply(), for the report of a failure midway
         self._plan(exact)
 
     @property
@@ -190,10 +201,12 @@ class RouteListPlan:
                 unused.remove(match)
             matches.append(match)
         deleted = [route for route in unused if exact and route.get("routing_type") in MANAGED_ROUTING_TYPES]
-        self.ops += [RouteOp("delete", _Slot(route.get("position") or 0, route)) for route in deleted]
         self.actions += [(DELETED, route) for route in deleted]
 
-        slots = [_Slot(route.get("position") or 0, route) for route in self.before if route not in deleted]
+        # Routes to delete stay in the replayed order until the end: they go last, once every route the task
+        # lists is in place, so alerts never lose a route because a later write was refused.
+        slots = [_Slot(route.get("position") or 0, route) for route in self.before]
+        doomed = [slot for slot in slots if slot.route in deleted]
         order = _Order(slots)
         by_route = {id(slot.route): slot for slot in slots}
         # What the plan places, by rank: (listed index, 0) for a listed route, (listed index, k) for the k-th
@@ -212,12 +225,12 @@ class RouteListPlan:
             if "escalation_chain_id" in changes and changes["escalation_chain_id"] is None:
                 # OnCall refuses a null chain on update: a new route takes this one's place, then this one goes.
                 replaced.append(slot)
-                targets.append(((index, 0), None, apply_changes(match, changes), slot))
+                targets.append(((index, 0), None, changes, slot))
                 continue
             slot.wanted = index
             targets.append(((index, 0), slot, changes, None))
         for index, want in enumerate(self.wanted):
-            twins = [slot for slot in order.sequence() if slot.rank is None and _key(slot.route) == _key(want)]
+            twins = [slot for slot in order.sequence() if slot.rank is None and slot not in doomed and _key(slot.route) == _key(want)]
             for count, slot in enumerate(twins, 1):
                 slot.rank = (index, count)
                 targets.append((slot.rank, slot, {}, None))
@@ -233,8 +246,8 @@ class RouteListPlan:
             else:
                 self._update(order, placed, slot, payload, moved=id(slot) not in staying)
             placed = slot
-        for slot in replaced:
-            self.ops.append(RouteOp("delete", slot, recreate=True))
+        for slot in replaced + doomed:
+            self.ops.append(RouteOp("delete", slot, recreate=slot in replaced))
             order.slots.remove(slot)
         self.final = order.sequence()
         ranks = [slot.rank for slot in self.final if slot.rank is not None]
@@ -272,9 +285,7 @@ class RouteListPlan:
         target = self._target_index(others, placed, replaces if in_place else None)
         body = {"escalation_chain_id": None}
         if replaces is not None:
-            body.update({key: desired.get(key) for key in ("routing_type", "routing_regex", "escalation_chain_id")})
-            # Slack, Telegram and every messaging backend, as the old route had them (or as the task changes them).
-            body.update({key: value for key, value in desired.items() if isinstance(value, dict)})
+            body.update(recreate_body(replaces.route, desired))
         else:
             body.update(desired)
         order.append(slot)
@@ -306,15 +317,15 @@ class RouteListPlan:
 
     # ------------------------------------------------------------------ checks, writes and reports
 
-    def missing_backends(self, sample):
-        """Backends the task sets that this server's routes lack (any route lists every backend the server has)."""
-        if sample is None:
-            return []
-        return sorted({backend for want in self.wanted for backend in missing_route_backends(want, sample)})
+    def check_backends(self, sample):
+        """Fail when the task sets a backend this server's routes lack (any route lists every backend the server has)."""
+        if sample is not None:
+            fail_on_missing_backends(sorted({backend for want in self.wanted for backend in missing_route_backends(want, sample)}))
 
     def apply(self, client, integration_id, check_mode):
         """Send the writes in order (none in check mode); the routes as they now are, in order."""
         known = {route["id"] for route in self.before}
+        self.done = 0
         for op in self.ops:
             if check_mode:
                 if op.kind != "delete":
@@ -332,6 +343,7 @@ class RouteListPlan:
                                           lambda op=op: self._find_created(client, integration_id, op.body, known), "route")
             if op.slot.after and op.slot.after.get("id"):
                 known.add(op.slot.after["id"])
+            self.done += 1
         return [slot.after for slot in self.final]
 
     @staticmethod

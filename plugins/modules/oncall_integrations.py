@@ -14,13 +14,15 @@ description:
     in the style of Ansible's network resource modules (O(config) and O(state)).
   - Built for fleets. The integrations are listed once (one request per 100 integrations on the server) instead of once per
     integration, each distinct team, escalation chain or Slack channel name is resolved once per task, and only what
-    differs is written, one request per changed integration or route. An unchanged fleet of 500 integrations costs
-    5 requests in one task, where a loop of M(oncall.grafana.oncall_integration) costs 500 requests and 500 task runs.
+    differs is written, one request per changed integration or route. An unchanged fleet of 500 integrations given by ids,
+    without O(config[].routes), costs 5 requests in one task, where a loop of M(oncall.grafana.oncall_integration) costs
+    500 requests and 500 task runs.
   - Each item takes the options of M(oncall.grafana.oncall_integration) and follows its rules (identity by O(config[].id) or
     by O(config[].name) and team, type fixed after create, minimal nested updates); read that module's documentation
     for the details of each option.
   - Every item is checked before the first request, and the whole change is planned before the first write; a bad item,
-    a duplicate, an ambiguous name or a type mismatch fails the task with nothing written.
+    a duplicate, an ambiguous name, a type mismatch or a name that would clash with another integration of the same team
+    fails the task with nothing written.
   - B(OnCall templates are Jinja, like Ansible's own.) Write them with the C(!unsafe) YAML tag or in files read by
     C(lookup), and save RV(gathered) with the P(oncall.grafana.to_unsafe_yaml#filter) filter, as the examples show.
 author:
@@ -57,8 +59,9 @@ options:
     suboptions:
       teams:
         description:
-          - Team names or ids (C(T...)); V("") stands for integrations without a team.
-          - All teams are listed with one request; an unknown or ambiguous entry fails before any write, in check mode too.
+          - Team names or ids (C(T...)); V("") stands for integrations without a team (a blank entry is refused).
+          - All teams are listed (one request per 100 teams); an unknown or ambiguous entry fails before any write, in check
+            mode too.
         type: list
         elements: str
       name_prefix:
@@ -188,12 +191,15 @@ options:
         description:
           - The integration's non-default routes, in the order OnCall tries them, with the options of
             M(oncall.grafana.oncall_route). Left out, routes are not managed.
-          - A route is matched by O(config[].routes[].routing_type) and O(config[].routes[].routing_regex); the first
-            unused match wins. Listing the same pair twice fails before any request (the second could never match).
-          - With O(state=merged), listed routes are created or updated and put in the listed order; other routes stay.
-            With O(state=replaced) or O(state=overridden), the routes become exactly the list (V([]) deletes them all),
-            except routes of type C(labels), which only the web UI can make and which are never touched.
-          - Fields a route item leaves out are left as they are. Routes are moved with the fewest writes (those already
+          - A route is matched by O(config[].routes[].routing_type) and O(config[].routes[].routing_regex) (trimmed, as OnCall
+            stores it); the first unused match wins. Listing the same pair twice is allowed, as OnCall allows it, with a
+            warning (alerts only ever take the first).
+          - With O(state=merged), listed routes are created or updated and put in the listed order; other routes stay where
+            they are, except a route with the same match as a listed one, which is kept right behind it (ahead, it would
+            take its alerts). With O(state=replaced) or O(state=overridden), the routes become exactly the list (V([])
+            deletes them all), except routes of type C(labels), which only the web UI can make and which are never touched.
+            Routes are deleted last, once the listed ones are in place, so alerts never lose a route midway.
+          - Fields a route item leaves out are left as they are, whatever the state. Routes are moved with the fewest writes (those already
             in a longest correctly ordered run stay). Clearing a route's chain re-creates the route in its place (OnCall
             refuses a null chain on update); its id changes, and RV(results[].routes) reports it as V(recreated).
         type: list
@@ -250,9 +256,13 @@ options:
 notes:
   - "Requests: the integration listing (one per 100 integrations), the team listing when O(scope.teams) names a team,
     one request per distinct name the items use, the routes when an item lists O(config[].routes) (one listing of every
-    route, or one per integration when that is fewer), then one write per integration or route that changes."
-  - Writes go in the order of O(config), then the deletions of V(overridden). If one fails, the task fails, and its message
-    and C(results) say what was applied before and what was not; running the task again picks up from there.
+    route, or one listing per integration when fewer integrations need routes than there are pages of integrations),
+    then one write per integration or route that changes."
+  - Writes go in the order of O(config), then the deletions of V(overridden); an integration V(overridden) deletes whose
+    name a listed item takes goes first. If one write fails, the task fails, and its message and C(results) say what was
+    applied before and what was not; running the task again picks up from there.
+  - "A rename or team move onto a name another integration of that team keeps fails before any write, as does a swap of
+    two names (OnCall checks names at each write: do it in two runs)."
   - If a create's outcome is unknown (timeout, connection lost), the module looks the object up before sending it again,
     so a task never makes two.
   - See the collection's C(docs/fleet.md) for the gathered, replaced in CI, overridden workflow.
@@ -362,7 +372,8 @@ results:
       sample: TGD6H3A1Y5FCL
     routes:
       description:
-        - When the item lists O(config[].routes), one entry per listed route in the listed order, after one per route deleted.
+        - When the item lists O(config[].routes), one entry per route deleted, then one per listed route in the listed order,
+          then (merged) one per unlisted route with the same match as a listed one that had to move behind it.
         - Each has C(action) (V(created), V(updated), V(recreated), V(deleted) or V(unchanged)), C(id), C(routing_type)
           and C(routing_regex), and C(replaced_id) (the old id) for a re-created route.
       type: list
@@ -389,10 +400,13 @@ gathered:
         - {"routing_type": "regex", "routing_regex": "severity=\"critical\"", "escalation_chain_id": "FW6E8N3JQ1ZVK",
            "slack": {"channel_id": "C0123ABCD", "enabled": true}, "telegram": {"id": "", "enabled": false}}
 not_applied:
-  description: When a write fails midway, the items not applied, the failed one first.
-  returned: on failure after a write
+  description:
+    - When a write fails midway, what was not applied, the failed item first (C(the routes of config[N]) when its
+      integration was written but not all its routes). RV(results) then holds what was applied.
+  returned: on failure after planning
   type: list
   elements: str
+  sample: ["config[1] (name 'Staging Alertmanager')", "config[2] (name 'Staging Grafana')"]
 """
 
 from ansible_collections.oncall.grafana.plugins.module_utils.fleet import FLEET_ARGUMENT_SPEC, Fleet

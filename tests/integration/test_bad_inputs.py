@@ -86,8 +86,10 @@ CASES = [
      "name the same integration"),
     ("a bad item after good ones", FLEET, {"config": [{"name": "new", "type": "webhook"}, {"name": "existing", "type": "alertmanager"}]},
      "config[1] (name 'existing')"),
-    ("the same route twice", FLEET, {"config": [{"name": "existing", "routes": [{"routing_regex": "a"}, {"routing_regex": "a"}]}]},
-     "list each route once"),
+    ("a blank route term", FLEET, {"config": [{"name": "existing", "routes": [{"routing_regex": "a"}, {"routing_regex": " "}]}]},
+     "routes[1]: routing_regex must not be empty"),
+    ("a rename onto a name taken in that team", FLEET, {"config": [{"name": "new", "type": "webhook"}, {"id": "{{ existing_id }}", "name": "taken"}]},
+     "already has"),
     ("invalid regular expression in a route", FLEET, {"config": [{"name": "existing", "routes": [{"routing_regex": "(unclosed"}]}]},
      "routes[0]: routing_regex is not a valid"),
     ("overridden without a scope", FLEET, {"state": "overridden", "config": []}, "needs a scope"),
@@ -132,12 +134,13 @@ def render(rows):
 def test_bad_inputs_fail_with_their_messages_and_the_docs_table_is_current(oncall, playbook):
     ops, db = oncall.team_id("ops"), oncall.team_id("db")
     existing = oncall.create_integration(name="existing", type="webhook")
+    oncall.create_integration(name="taken", type="webhook")
     oncall.create_integration(name="twice", type="webhook", team_id=ops)
     oncall.create_integration(name="twice", type="webhook", team_id=db)
     for dummy in range(2):
         oncall.api("POST", "routes/", json={"integration_id": existing["id"], "routing_regex": "same", "escalation_chain_id": None})
     tasks = [{"name": what, module: options, "ignore_errors": True} for what, module, options, dummy in CASES]
-    play_vars = {"oncall_url": oncall.url, "default_route_id": existing["default_route"]["id"]}
+    play_vars = {"oncall_url": oncall.url, "default_route_id": existing["default_route"]["id"], "existing_id": existing["id"]}
     oncall.clear_log()
     play = playbook(tasks, play_vars=play_vars)
     assert play.rc == 0, play

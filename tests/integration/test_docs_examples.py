@@ -151,10 +151,10 @@ def test_fleet_walkthrough_gathers_then_checks_without_changes(oncall, docs_serv
     api = requests.Session()
     api.headers["Authorization"] = TOKEN
     platform = docs_server.sample_ids["TGD6H3A1Y5FCL"]
-    for path, body in (("routes/", {"integration_id": docs_server.sample_ids["CFRPV98RPR1U8"], "routing_regex": 'severity="critical"',
-                                     "escalation_chain_id": docs_server.sample_ids["FW6E8N3JQ1ZVK"]}),
-                       ("integrations/", {"name": "Platform Grafana", "type": "grafana", "team_id": platform,
-                                          "templates": {"web": {"title": "{{ payload.title }}"}}})):
+    route = {"integration_id": docs_server.sample_ids["CFRPV98RPR1U8"], "routing_regex": 'severity="critical"',
+             "escalation_chain_id": docs_server.sample_ids["FW6E8N3JQ1ZVK"]}
+    grafana = {"name": "Platform Grafana", "type": "grafana", "team_id": platform, "templates": {"web": {"title": "{{ payload.title }}"}}}
+    for path, body in (("routes/", route), ("integrations/", grafana)):
         response = api.post(docs_server.url + "/api/v1/" + path, json=body, timeout=30)
         assert response.status_code == 201, response.text
     assert playbook.file(tmp_path / "gather.yml", env=connection(docs_server)).rc == 0

@@ -483,14 +483,13 @@ def test_bad_tasks_fail_before_any_write_and_bad_options_before_any_request(onca
         ({"config": [dict(item, team="ops"), dict(item, team="ops", description_short="again")]}, "name the same integration"),
         ({"config": [dict(item, templates={"sms": {"message": "x"}})]}, "templates.sms.message"),
         ({"config": [dict(item, routes=[{"routing_regex": "(unclosed"}])]}, "routes[0]: routing_regex is not a valid regular expression"),
-        ({"config": [dict(item, routes=[{"routing_regex": "a"}, {"routing_regex": "b"}, {"routing_regex": "a"}])]},
-         "routes[0] and routes[2] both have routing_type regex and routing_regex 'a'"),
+        ({"config": [dict(item, routes=[{"routing_regex": "a"}, {"routing_regex": " "}])]}, "routes[1]: routing_regex must not be empty"),
         ({}, "config is required with state=merged"),
         ({"state": "gathered", "config": []}, "config is not used with state=gathered"),
         ({"state": "overridden", "config": []}, "state=overridden deletes every integration that config does not list, so it needs a scope"),
         ({"scope": {"teams": ["ops"]}, "config": []}, "scope is used only with state=overridden and state=gathered, not with state=merged"),
         # These read the listing (and one team name), then fail before the first write.
-        ({"config": [dict(item, team="ops"), dict(item, team_id=ops)]}, "both mean a new integration %r in team %s" % (item["name"], ops)),
+        ({"config": [dict(item, team="ops"), dict(item, team_id=ops)]}, "would both make an integration named %r in team %s" % (item["name"], ops)),
         ({"config": [{"name": shared, "description_short": "x"}]}, "integration name %r is ambiguous" % shared),
         ({"config": [item, {"name": edited["name"], "description_short": "x"}, {"name": typed["name"], "type": "webhook", "description_short": "x"}]},
          "config[2] (name %r): integration %r (%s) is of type alertmanager, the task asks for webhook" % (typed["name"], typed["name"], typed["id"])),
@@ -581,3 +580,72 @@ def test_route_backend_the_server_lacks_fails_before_any_write_on_new_integratio
     # Whatever the module decides, both runs must agree; a setting that "worked" once must not fail the next run.
     assert first.rc == second.rc
     assert first.rc != 0 and "msteams" in first.last["msg"] and first_writes == []
+
+
+@pytest.mark.emulator_only
+def test_route_terms_are_trimmed_as_oncall_does_so_a_rerun_writes_nothing(oncall, playbook):
+    # A jinja2 route written as a YAML block ends with a newline; OnCall stores it trimmed.
+    task = "- name: Fleet\n  %s:\n    config:\n      - name: %s\n        type: webhook\n        routes:\n" \
+           "          - routing_type: jinja2\n            routing_regex: !unsafe |\n              {{ payload.severity == 'critical' }}\n" \
+           % (MODULE, oncall.name("trimmed"))
+    assert playbook(task).rc == 0
+    [made] = oncall.integrations(oncall.name("trimmed"))
+    assert regexes(oncall, made) == ["{{ payload.severity == 'critical' }}"]
+    oncall.clear_log()
+    again = playbook(task)
+    assert again.rc == 0 and again.last["changed"] is False and writes(oncall) == []
+
+
+@pytest.mark.emulator_only
+def test_replaced_creates_the_new_routes_before_it_deletes_the_old_ones(oncall, playbook):
+    made = oncall.create_integration(name=oncall.name("swap-term"), type="webhook")
+    add_route(oncall, made, "old")
+    oncall.clear_log()
+    play = playbook([fleet(state="replaced", config=[{"id": made["id"], "routes": [{"routing_regex": "new"}]}])])
+    assert play.rc == 0, play
+    # Alerts never lose a route: the new one exists before the old one goes.
+    assert [(method, path.startswith(ROUTES)) for method, path, dummy, dummy in writes(oncall) if method != "PUT"] == [
+        ("POST", True), ("DELETE", True)]
+    assert regexes(oncall, made) == ["new"]
+
+
+@pytest.mark.emulator_only
+def test_a_route_failing_after_others_were_written_reports_them(oncall, playbook):
+    made = oncall.create_integration(name=oncall.name("half-routes"), type="webhook")
+    # The first route is created; the second is refused.
+    oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="delay", seconds=0)
+    oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="status", status=400)
+    play = playbook([fleet(config=[{"id": made["id"], "routes": [{"routing_regex": "r1"}, {"routing_regex": "r2"}]}])])
+    assert play.rc != 0
+    assert play.last["changed"] is True
+    assert [(entry["action"], entry["id"]) for entry in play.last["results"]] == [("updated", made["id"])]
+    assert play.last["not_applied"] == ["the routes of config[0] (id %s)" % made["id"]]
+    assert regexes(oncall, made) == ["r1"]
+
+
+@pytest.mark.emulator_only
+def test_names_clashing_in_a_team_fail_before_any_write_unless_overridden_deletes_the_holder_first(oncall, playbook):
+    taken = oncall.create_integration(name=oncall.name("taken"), type="webhook")
+    mover = oncall.create_integration(name=oncall.name("mover"), type="webhook")
+    other = oncall.create_integration(name=oncall.name("other"), type="webhook")
+    oncall.clear_log()
+    # A rename onto a name another integration of the team keeps: OnCall would refuse it midway.
+    play = playbook([dict(fleet(config=[{"name": oncall.name("fresh"), "type": "webhook"}, {"id": mover["id"], "name": taken["name"]}]),
+                          ignore_errors=True),
+                     # Two integrations swapping names: each write would meet the other's name.
+                     dict(fleet(config=[{"id": mover["id"], "name": other["name"]}, {"id": other["id"], "name": mover["name"]}]),
+                          ignore_errors=True)])
+    assert [record["status"] for record in play.records] == ["failed", "failed"]
+    assert "which integration %s already has" % taken["id"] in play.records[0]["result"]["msg"]
+    assert "make the change in two runs" in play.records[1]["result"]["msg"]
+    assert writes(oncall) == []
+
+    # overridden deletes the holder anyway: it goes first, so the rename then succeeds.
+    oncall.clear_log()
+    play = playbook([fleet(state="overridden", scope={"name_prefix": oncall.prefix}, config=[
+        {"id": mover["id"], "name": taken["name"]}, {"id": other["id"]}])])
+    assert play.rc == 0, play
+    assert [(entry["action"], entry["id"]) for entry in play.last["results"]] == [
+        ("deleted", taken["id"]), ("updated", mover["id"]), ("unchanged", other["id"])]
+    assert [(method, path) for method, path, dummy, dummy in writes(oncall)] == [
+        ("DELETE", INTEGRATIONS + taken["id"] + "/"), ("PUT", INTEGRATIONS + mover["id"] + "/")]

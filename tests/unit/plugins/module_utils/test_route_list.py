@@ -514,9 +514,17 @@ def test_check_route_items_accepts_the_same_term_under_both_types():
     check_route_items(None)
 
 
-def test_check_route_items_refuses_a_duplicate_naming_both_indexes():
-    with pytest.raises(OnCallError, match=r"^routes\[1\] and routes\[3\] both have routing_type jinja2 and routing_regex '\{\{ x \}\}'"):
-        check_route_items([item(A), item(("jinja2", "{{ x }}")), item(("regex", "{{ x }}")), item(("jinja2", "{{ x }}"))])
+def test_check_route_items_warns_of_a_duplicate_naming_both_indexes():
+    # Allowed (OnCall allows it, and gathered returns such routes), but alerts only ever take the first.
+    warnings = check_route_items([item(A), item(("jinja2", "{{ x }}")), item(("regex", "{{ x }}")), item(("jinja2", "{{ x }}"))])
+    assert warnings == ["routes[1] and routes[3] both have routing_type jinja2 and routing_regex '{{ x }}': alerts only ever take routes[1]"]
+
+
+def test_check_route_items_trims_terms_as_oncall_does():
+    items = [item(("regex", "  a\n")), item(("jinja2", "{{ x }}\n"))]
+    assert check_route_items(items) == []
+    assert [entry["routing_regex"] for entry in items] == ["a", "{{ x }}"]
+    assert check_route_items([item(("regex", "a")), item(("regex", "a "))]) != []
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -524,6 +532,7 @@ def test_check_route_items_refuses_a_duplicate_naming_both_indexes():
     (item(("jinja2", "{{ x")), r"^routes\[1\]: routing_regex is not a valid Jinja2 template"),
     (item(("regex", "x" * 1025)), r"^routes\[1\]: routing_regex is 1025 characters long; OnCall allows at most 1024"),
     (item(A, escalation_chain=" "), r"^routes\[1\]: escalation_chain must not be empty"),
+    (item(("regex", " \n")), r"^routes\[1\]: routing_regex must not be empty"),
 ])
 def test_check_route_items_names_the_bad_item(bad, message):
     with pytest.raises(OnCallError, match=message):
