@@ -165,11 +165,10 @@ class _Order:
 class RouteOp:
     """One write: ``kind`` is "post", "put" or "delete"; ``slot`` is the route it writes."""
 
-    def __init__(self, kind, slot, body=None, recreate=False):
+    def __init__(self, kind, slot, body=None):
         self.kind = kind
         self.slot = slot
         self.body = body
-        self.recreate = recreate
 
 
 class RouteListPlan:
@@ -247,7 +246,7 @@ class RouteListPlan:
                 self._update(order, placed, slot, payload, moved=id(slot) not in staying)
             placed = slot
         for slot in replaced + doomed:
-            self.ops.append(RouteOp("delete", slot, recreate=slot in replaced))
+            self.ops.append(RouteOp("delete", slot))
             order.slots.remove(slot)
         self.final = order.sequence()
         ranks = [slot.rank for slot in self.final if slot.rank is not None]
@@ -293,7 +292,7 @@ class RouteListPlan:
             body["position"] = others[target].order
             order.move_to(slot, others[target].order)
         slot.after = apply_changes(dict({"id": None, "position": slot.order, "is_the_last_route": False}, **NEW_ROUTE_TARGETS), body)
-        self.ops.append(RouteOp("post", slot, body, recreate=replaces is not None))
+        self.ops.append(RouteOp("post", slot, body))
         self.actions.append((RECREATED if replaces is not None else CREATED, slot))
         return slot
 
@@ -335,10 +334,9 @@ class RouteListPlan:
                 client.delete("routes/%s/" % op.slot.route["id"])
             elif op.kind == "put":
                 op.slot.after = client.put("routes/%s/" % op.slot.route["id"], op.body)
-            elif op.recreate:
-                # Not post_once: a lookup by (type, regex) would match the old route too. A lost answer fails the task.
-                op.slot.after = client.post("routes/", dict(op.body, integration_id=integration_id))
             else:
+                # Every route this plan has seen is known, the one a re-create replaces included, so the lookup
+                # after a lost answer finds only a route this POST made.
                 op.slot.after = post_once(client, "routes/", dict(op.body, integration_id=integration_id),
                                           lambda op=op: self._find_created(client, integration_id, op.body, known), "route")
             if op.slot.after and op.slot.after.get("id"):

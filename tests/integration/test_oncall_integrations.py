@@ -649,3 +649,19 @@ def test_names_clashing_in_a_team_fail_before_any_write_unless_overridden_delete
         ("deleted", taken["id"]), ("updated", mover["id"]), ("unchanged", other["id"])]
     assert [(method, path) for method, path, dummy, dummy in writes(oncall)] == [
         ("DELETE", INTEGRATIONS + taken["id"] + "/"), ("PUT", INTEGRATIONS + mover["id"] + "/")]
+
+
+@pytest.mark.emulator_only
+def test_a_lost_answer_to_a_route_recreate_never_leaves_two(oncall, playbook):
+    made = oncall.create_integration(name=oncall.name("lost-recreate"), type="webhook")
+    prod = chain(oncall, "lost-prod")
+    old = add_route(oncall, made, "r", escalation_chain_id=prod["id"])
+    # The server makes the new route, but the client never hears back: it looks before it sends again.
+    oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="reset_after")
+    oncall.clear_log()
+    play = playbook([fleet(config=[{"id": made["id"], "routes": [{"routing_regex": "r", "escalation_chain_id": ""}]}])])
+    assert play.rc == 0, play
+    assert len(matching(calls(oncall), "POST", r"^/api/v1/routes/$")) == 1
+    [route] = play.last["results"][0]["routes"]
+    assert route["action"] == "recreated" and route["replaced_id"] == old["id"] and route["id"] not in (None, old["id"])
+    assert routes_of(oncall, made) == [("r", None)]
