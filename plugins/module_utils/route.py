@@ -20,7 +20,7 @@ import re
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION, INTEGRATION_ID, NameResolver, check_object_id, is_placeholder
-from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource, post_once
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     NEW_ROUTE_TARGETS,
     ROUTING_EXCLUSIVE,
@@ -320,11 +320,18 @@ class Route(Resource):
         position = self._recreate_position(current)
         if position is not None:
             body["position"] = position
-        # Not _post_once: a lookup by (type, regex) would now match the old route too. A lost answer fails the
-        # task; the next run sees both routes as ambiguous rather than guessing.
-        created = self.client.post(self.path, body)
+        # After a lost answer, the lookup leaves out every route already read (the old one included), so it finds
+        # only a route this POST made.
+        known = {route["id"] for route in self._siblings} | {current["id"]}
+        created = post_once(self.client, self.path, body, lambda: self._new_route(current, known), self.label)
         self.client.delete(self.item_path(current))
         return created
+
+    def _new_route(self, current, known):
+        found = [route for route in self.client.list_all(self.path, {"integration_id": current["integration_id"]})
+                 if route["id"] not in known and route.get("routing_type") == current.get("routing_type")
+                 and route.get("routing_regex") == current.get("routing_regex")]
+        return found[0] if found else None
 
     def _report_recreate(self, current):
         self.extra_result["recreated"] = True
