@@ -14,6 +14,7 @@ This file is private to the collection: its names may change in any release.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from contextlib import contextmanager
 
@@ -167,26 +168,37 @@ class FleetItem:
     def apply(self, client, check_mode, with_diff):
         """Write the item (nothing in check mode); its result entry and diff."""
         plan = self.plan
-        result = self.resource.apply(plan) if plan.action != NOTHING else {"integration": plan.current or {}}
-        subject = result["integration"] or plan.current or {}
-        desired = plan.desired
-        entry = {"action": {CREATE: "created", DELETE: "deleted", UPDATE: "updated"}.get(plan.action, "unchanged"), "id": subject.get("id"),
-                 "name": subject.get("name", desired.get("name")), "team_id": subject.get("team_id", desired.get("team_id"))}
+        try:
+            result = self.resource.apply(plan) if plan.action != NOTHING else {"integration": plan.current or {}}
+        except OnCallError as exc:
+            if getattr(exc, "created", None):
+                exc.applied = self._entry(exc.created)      # refused with a 5xx, yet made: the report counts it
+                exc.rest = "the routes of %s" % self.label if self.route_plan is not None else None
+            raise
+        entry = self._entry(result["integration"] or plan.current or {})
         routes_after = None
         if self.route_plan is not None:
             try:
-                routes_after = self.route_plan.apply(client, subject.get("id"), check_mode)
+                routes_after = self.route_plan.apply(client, entry["id"], check_mode)
             except OnCallError as exc:
                 # The integration, or some of its routes, may already be written: the failure report must say so.
                 if entry["action"] == "unchanged" and self.route_plan.done:
                     entry["action"] = "updated"
                 exc.applied = entry if entry["action"] != "unchanged" else None
+                exc.rest = "the routes of %s" % self.label
                 raise
             if entry["action"] == "unchanged" and self.route_plan.changed:
                 entry["action"] = "updated"
             entry["routes"] = self.route_plan.report()
         diff = self._diff(result, routes_after) if with_diff and self.changed else None
         return entry, diff
+
+    def _entry(self, subject):
+        """The item's result entry, before its routes."""
+        desired = self.plan.desired
+        return {"action": {CREATE: "created", DELETE: "deleted", UPDATE: "updated"}.get(self.plan.action, "unchanged"),
+                "id": subject.get("id"), "name": subject.get("name", desired.get("name")),
+                "team_id": subject.get("team_id", desired.get("team_id"))}
 
     def _diff(self, result, routes_after):
         plan = self.plan
@@ -326,37 +338,43 @@ class Fleet:
     def _check_names(self, listing, doomed):
         """OnCall allows one integration of a name per team, checked at each write: find every clash before the first.
 
-        A clash with an integration overridden deletes is resolved by deleting that one first (the ids returned).
+        Only items that create an integration or give one a new name or team can clash (integrations that already
+        share a name, as real data has, stay as they are). A clash with an integration overridden deletes is
+        resolved by deleting that one first (the ids returned); with one an earlier item renames away, by the
+        order of config.
         """
         if self.state == DELETED:
             return set()
         doomed_ids = {integration["id"] for integration in doomed}
-        renamed = {}        # current id -> item that renames or moves it
-        finals = {}         # (name, team_id) the items end with -> item
+        position = {id(item): index for index, item in enumerate(self.items)}
+        renamed = {}        # current id -> the item that gives it a new name or team
+        arriving = {}       # (name, team_id) an item creates or renames into -> the item
         for item in self.items:
             key = item.final_key()
-            if key is None:
+            if key is None or (item.current is not None and key == (item.current.get("name"), item.current.get("team_id"))):
                 continue
-            if key in finals:
+            if key in arriving:
                 raise OnCallError("%s and %s would both make an integration named %r in %s; nothing was changed"
-                                  % (finals[key].label, item.label, key[0], describe_team(key[1])))
-            finals[key] = item
-            if item.current is not None and key != (item.current.get("name"), item.current.get("team_id")):
+                                  % (arriving[key].label, item.label, key[0], describe_team(key[1])))
+            arriving[key] = item
+            if item.current is not None:
                 renamed[item.current["id"]] = item
         first = set()
-        for key, item in finals.items():
-            if item.current is not None and item.current["id"] not in renamed:
-                continue    # no new name or team: nothing to clash with that is not already there
+        for key, item in arriving.items():
             mine = item.current["id"] if item.current is not None else None
             for other in listing.named(key[0]):
                 if other.get("team_id") != key[1] or other["id"] == mine:
                     continue
                 if other["id"] in doomed_ids:
                     first.add(other["id"])
+                elif other["id"] in renamed and position[id(renamed[other["id"]])] < position[id(item)]:
+                    continue    # an earlier item moves it away first
                 elif other["id"] in renamed:
-                    raise OnCallError("%s takes the name %r in %s from integration %s, which %s renames: OnCall checks names one "
-                                      "write at a time, so make the change in two runs (first to a free name); nothing was changed"
-                                      % (item.label, key[0], describe_team(key[1]), other["id"], renamed[other["id"]].label))
+                    raise OnCallError("%s takes the name %r in %s from integration %s, which %s, later in config, renames: "
+                                      "OnCall checks names at each write, so list %s first, or for a swap make the change in two "
+                                      "runs (first to a free name); nothing was changed"
+                                      % (item.label, key[0], describe_team(key[1]), other["id"], renamed[other["id"]].label,
+                                         renamed[other["id"]].label))
                 else:
                     raise OnCallError("%s would give integration %s the name %r in %s, which integration %s already has (OnCall "
                                       "allows one per team); nothing was changed"
@@ -384,34 +402,40 @@ class Fleet:
 
     def _apply(self, work):
         """Apply items and deletions (integrations) in order; the module result."""
-        results, diffs = [], []
         with_diff = bool(self.module._diff)
         pending = [entry if isinstance(entry, FleetItem) else FleetItem.deletion(entry, self) for entry in work]
+        # Results (and diffs) in the documented order, whatever the order of the writes: config first, then deletions.
+        rank = {id(item): index for index, item in enumerate(self.items)}
+        ordered_by_config = functools.partial(sorted, key=lambda pair: rank.get(id(pair[0]), len(rank)))
+        done = []
         for position, item in enumerate(pending):
             try:
                 entry, diff = item.apply(self.client, self.check_mode, with_diff)
             except OnCallError as exc:
-                label = item.label
+                rest = item.label
                 if getattr(exc, "applied", None):
-                    results.append(exc.applied)
-                    label = "the routes of %s" % item.label
-                raise self._stopped(exc, label, results, [other.label for other in pending[position + 1:]]) from None
-            results.append(entry)
-            if diff:
-                diffs.append(diff)
+                    done.append((item, exc.applied, None))
+                    rest = getattr(exc, "rest", None)
+                results = [entry for dummy, entry, dummy in ordered_by_config(done)]
+                not_applied = ([rest] if rest else []) + [other.label for other in pending[position + 1:]]
+                raise self._stopped(exc, item.label, results, not_applied) from None
+            done.append((item, entry, diff))
+        done = ordered_by_config(done)
+        results = [entry for dummy, entry, dummy in done]
+        diffs = [diff for dummy, dummy, diff in done if diff]
         result = {"changed": any(entry["action"] != "unchanged" for entry in results), "results": results}
         if with_diff and diffs:
             result["diff"] = diffs
         return result
 
     @staticmethod
-    def _stopped(exc, label, results, not_applied):
+    def _stopped(exc, where, results, not_applied):
         applied = ", ".join("%s %s" % (entry["action"], entry["name"] or entry["id"]) for entry in results if entry["action"] != "unchanged")
         message = "%s: %s. Applied before this failure: %s. Not applied: %s. A re-run picks up from here." % (
-            label, exc, applied or "nothing", ", ".join([label] + not_applied))
+            where, exc, applied or "nothing", ", ".join(not_applied) or "nothing")
         error = OnCallError(message)
         error.result = {"changed": any(entry["action"] != "unchanged" for entry in results), "results": results,
-                        "not_applied": [label] + not_applied}
+                        "not_applied": not_applied}
         for key in ("method", "path", "status"):
             if getattr(exc, key, None) is not None:
                 error.result[key] = getattr(exc, key)

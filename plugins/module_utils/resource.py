@@ -52,8 +52,10 @@ def post_once(client, path, body, find, label):
             if server_error:
                 if found is None:
                     raise
-                raise OnCallAPIError(exc.method, exc.path, exc.status, "%s; the %s was created nonetheless (id %s), "
-                                     "a re-run manages it" % (exc.message, label, found.get("id")), body=exc.body) from exc
+                error = OnCallAPIError(exc.method, exc.path, exc.status, "%s; the %s was created nonetheless (id %s), "
+                                       "a re-run manages it" % (exc.message, label, found.get("id")), body=exc.body)
+                error.created = found
+                raise error from exc
             if found is not None:
                 return found
             if attempt == 2:

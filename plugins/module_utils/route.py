@@ -323,14 +323,15 @@ class Route(Resource):
         # After a lost answer, the lookup leaves out every route already read (the old one included), so it finds
         # only a route this POST made.
         known = {route["id"] for route in self._siblings} | {current["id"]}
-        created = post_once(self.client, self.path, body, lambda: self._new_route(current, known), self.label)
+        created = post_once(self.client, self.path, body, lambda: self._new_route(body, known), self.label)
         self.client.delete(self.item_path(current))
         return created
 
-    def _new_route(self, current, known):
-        found = [route for route in self.client.list_all(self.path, {"integration_id": current["integration_id"]})
-                 if route["id"] not in known and route.get("routing_type") == current.get("routing_type")
-                 and route.get("routing_regex") == current.get("routing_regex")]
+    def _new_route(self, body, known):
+        """The route the POST of ``body`` made, if it did: its match, and an id not read before."""
+        found = [route for route in self.client.list_all(self.path, {"integration_id": body["integration_id"]})
+                 if route["id"] not in known and route.get("routing_type") == body.get("routing_type")
+                 and route.get("routing_regex") == body.get("routing_regex")]
         return found[0] if found else None
 
     def _report_recreate(self, current):

@@ -185,6 +185,7 @@ class RouteListPlan:
         self.ops = []
         self.actions = []
         self.done = 0           # writes sent so far by apply(), for the report of a failure midway
+        self.moved_twins = []   # (merged) unlisted routes with a listed match, moved behind it
         self._plan(exact)
 
     @property
@@ -228,8 +229,9 @@ class RouteListPlan:
                 continue
             slot.wanted = index
             targets.append(((index, 0), slot, changes, None))
-        for index, want in enumerate(self.wanted):
-            twins = [slot for slot in order.sequence() if slot.rank is None and slot not in doomed and _key(slot.route) == _key(want)]
+        last = {_key(want): index for index, want in enumerate(self.wanted)}     # a match listed twice: its last place
+        for route_key, index in last.items():
+            twins = [slot for slot in order.sequence() if slot.rank is None and slot not in doomed and _key(slot.route) == route_key]
             for count, slot in enumerate(twins, 1):
                 slot.rank = (index, count)
                 targets.append((slot.rank, slot, {}, None))
@@ -311,8 +313,8 @@ class RouteListPlan:
             return
         slot.after = apply_changes(slot.route, changes)
         self.ops.append(RouteOp("put", slot, body))
-        # A route the task does not list is reported only when it moves (behind its listed twin).
-        self.actions.append((UPDATED, slot))
+        # A route the task does not list is reported only when it moves (behind its listed twin), after the listed ones.
+        (self.actions if listed else self.moved_twins).append((UPDATED, slot))
 
     # ------------------------------------------------------------------ checks, writes and reports
 
@@ -337,8 +339,13 @@ class RouteListPlan:
             else:
                 # Every route this plan has seen is known, the one a re-create replaces included, so the lookup
                 # after a lost answer finds only a route this POST made.
-                op.slot.after = post_once(client, "routes/", dict(op.body, integration_id=integration_id),
-                                          lambda op=op: self._find_created(client, integration_id, op.body, known), "route")
+                try:
+                    op.slot.after = post_once(client, "routes/", dict(op.body, integration_id=integration_id),
+                                              lambda op=op: self._find_created(client, integration_id, op.body, known), "route")
+                except OnCallError as exc:
+                    if getattr(exc, "created", None):
+                        self.done += 1      # refused with a 5xx, yet made: the failure report counts it
+                    raise
             if op.slot.after and op.slot.after.get("id"):
                 known.add(op.slot.after["id"])
             self.done += 1
@@ -353,7 +360,7 @@ class RouteListPlan:
     def report(self):
         """One entry per route the task lists or deletes: action, id, routing_type, routing_regex."""
         entries = []
-        for action, subject in self.actions:
+        for action, subject in self.actions + self.moved_twins:
             route = subject if isinstance(subject, dict) else (subject.after or subject.route or {})
             entry = {"action": action, "id": route.get("id"), "routing_type": route.get("routing_type"),
                      "routing_regex": route.get("routing_regex")}

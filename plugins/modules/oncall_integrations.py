@@ -261,8 +261,10 @@ notes:
   - Writes go in the order of O(config), then the deletions of V(overridden); an integration V(overridden) deletes whose
     name a listed item takes goes first. If one write fails, the task fails, and its message and C(results) say what was
     applied before and what was not; running the task again picks up from there.
-  - "A rename or team move onto a name another integration of that team keeps fails before any write, as does a swap of
-    two names (OnCall checks names at each write: do it in two runs)."
+  - "A rename or team move onto a name another integration of that team keeps fails before any write. OnCall checks names
+    at each write, so an item may take a name that an earlier item of O(config) gives up, but not one a later item gives up;
+    a swap of two names takes two runs. Integrations that already share a name in a team (real data has such pairs) can
+    be listed as they are."
   - If a create's outcome is unknown (timeout, connection lost), the module looks the object up before sending it again,
     so a task never makes two.
   - See the collection's C(docs/fleet.md) for the gathered, replaced in CI, overridden workflow.

@@ -645,10 +645,30 @@ def test_names_clashing_in_a_team_fail_before_any_write_unless_overridden_delete
     play = playbook([fleet(state="overridden", scope={"name_prefix": oncall.prefix}, config=[
         {"id": mover["id"], "name": taken["name"]}, {"id": other["id"]}])])
     assert play.rc == 0, play
+    # Results in config order, then deletions, whatever the order of the writes.
     assert [(entry["action"], entry["id"]) for entry in play.last["results"]] == [
-        ("deleted", taken["id"]), ("updated", mover["id"]), ("unchanged", other["id"])]
+        ("updated", mover["id"]), ("unchanged", other["id"]), ("deleted", taken["id"])]
     assert [(method, path) for method, path, dummy, dummy in writes(oncall)] == [
         ("DELETE", INTEGRATIONS + taken["id"] + "/"), ("PUT", INTEGRATIONS + mover["id"] + "/")]
+
+    # A chain of renames in config order works: the earlier item frees the name the later one takes.
+    play = playbook([fleet(config=[{"id": mover["id"], "name": oncall.name("moved-on")}, {"id": other["id"], "name": taken["name"]}])])
+    assert play.rc == 0, play
+    assert sorted(item["name"] for item in oncall.integrations()) == sorted([oncall.name("moved-on"), taken["name"]])
+
+
+@pytest.mark.emulator_only
+def test_integrations_that_already_share_a_name_in_a_team_can_be_listed_and_gathered_back(oncall, playbook):
+    ops = oncall.team_id("ops")
+    name = oncall.name("shared-name")
+    first = oncall.create_integration(name=name, type="webhook", team_id=ops)
+    second = oncall.create_integration(name=name, type="webhook")
+    # Real data has such pairs (a deleted team's integrations move to "no team"); OnCall keeps them.
+    assert oncall.api("PUT", "integrations/%s/" % second["id"], json={"team_id": ops}).status_code == 200
+    play = playbook([dict(fleet(state="gathered", scope={"teams": ["ops"]}), register="current"),
+                     fleet(state="replaced", config="{{ current.gathered }}")])
+    assert play.rc == 0, play
+    assert {entry["id"] for entry in play.last["results"]} == {first["id"], second["id"]}
 
 
 @pytest.mark.emulator_only

@@ -398,17 +398,24 @@ def test_check_mode_predicts_a_recreate_that_moves_up():
     assert fake.writes()[0][2]["position"] == 0
 
 
-def test_recreate_post_with_unknown_outcome_is_not_sent_again():
+def test_recreate_post_with_unknown_outcome_is_looked_up_not_sent_again():
     fake = OnCallFake(chained_b())
     fake.fail["POST"] = [(OnCallAPIError("POST", "/api/v1/routes/", None, "timed out", outcome_unknown=True), True)]
-    with pytest.raises(OnCallAPIError):
-        run(fake, id="RB", escalation_chain_id="")
-    assert [call[0] for call in fake.writes()] == ["POST"]
-    # the next run sees two routes for that identity and changes nothing
+    result, dummy = run(fake, id="RB", escalation_chain_id="")
+    # The lookup skips the old route (same match) and finds the one the lost POST made: no second POST.
+    assert [call[0] for call in fake.writes()] == ["POST", "DELETE"]
+    assert result["recreated"] is True and result["route"]["id"] not in (None, "RB")
     fake.calls = []
-    error = fails(fake, integration_id="CINT1", routing_regex="b", escalation_chain_id="")
-    assert "2 routes" in str(error)
-    assert fake.writes() == []
+    result, dummy = run(fake, integration_id="CINT1", routing_regex="b", escalation_chain_id="")
+    assert result["changed"] is False and fake.writes() == []
+
+
+def test_recreate_with_a_new_term_looks_up_the_new_term_after_a_lost_answer():
+    fake = OnCallFake(chained_b())
+    fake.fail["POST"] = [(OnCallAPIError("POST", "/api/v1/routes/", None, "timed out", outcome_unknown=True), True)]
+    result, dummy = run(fake, id="RB", routing_regex="bb", escalation_chain_id="")
+    assert [call[0] for call in fake.writes()] == ["POST", "DELETE"]
+    assert result["route"]["routing_regex"] == "bb"
 
 
 def test_a_route_without_chain_stays_unchanged_with_empty_chain():

@@ -187,6 +187,9 @@ def build_case(emulator, seed):
     listed = rng.sample(present, rng.randint(len(present) // 2, len(present)))
     fresh = [candidate for candidate in KEYS if candidate not in present]
     listed += rng.sample(fresh, rng.randint(0, min(3, len(fresh))))
+    if listed and rng.random() < 0.2:
+        # OnCall allows the same match twice, and gathered returns such routes: list one match again.
+        listed.append(rng.choice(listed))
     rng.shuffle(listed)
     items = []
     for route_key in listed:
@@ -202,13 +205,14 @@ def build_case(emulator, seed):
 
 def expectations(current, wanted, exact):
     """What the plan must do, derived from the contract, not from the plan: per wanted item its match, chain, re-create."""
-    first = {}
+    unused = {}
     for route in current:
         if route["routing_type"] != "labels":
-            first.setdefault(key(route), route)
+            unused.setdefault(key(route), []).append(route)
     rows = []
     for want in wanted:
-        match = first.get(key(want))
+        # The first route with that match not taken by an earlier item.
+        match = unused[key(want)].pop(0) if unused.get(key(want)) else None
         chain = want["escalation_chain_id"] if "escalation_chain_id" in want else (match or {}).get("escalation_chain_id")
         recreate = match is not None and "escalation_chain_id" in want and want["escalation_chain_id"] is None \
             and match["escalation_chain_id"] is not None
@@ -250,8 +254,9 @@ def check_case(emulator, seed, seen):
             assert row["match"]["id"] in by_id, where
             finals.append(by_id[row["match"]["id"]])
         else:
-            new = [route for route in created if key(route) == key(want)]
-            assert len(new) == 1, where
+            # New routes with the same match (a match listed twice) are taken in the server's order.
+            new = [route for route in created if key(route) == key(want) and route not in finals]
+            assert new, where
             finals.append(new[0])
     assert [key(route) for route in finals] == [key(want) for want in wanted], where
     assert [route["escalation_chain_id"] for route in finals] == [row["chain"] for row in rows], where
@@ -269,8 +274,8 @@ def check_case(emulator, seed, seen):
     assert [route["id"] for route in plain] == [route["id"] for route in kept if route not in twins], where
     for route_key in set(key(route) for route in twins):
         same = [route["id"] for route in after if key(route) == route_key]
-        assert same[0] == finals[listed_keys.index(route_key)]["id"], where
-        assert same[1:] == [route["id"] for route in twins if key(route) == route_key], where
+        listed_same = [final["id"] for final, want in zip(finals, wanted) if key(want) == route_key]
+        assert same == listed_same + [route["id"] for route in twins if key(route) == route_key], where
     if exact:
         assert all(route["routing_type"] == "labels" for route in others), where
     assert len(created) == sum(1 for row in rows if row["match"] is None or row["recreate"]), where
@@ -286,7 +291,8 @@ def check_case(emulator, seed, seen):
     # The routes the plan places, ranked by where they must end: listed ones by index, each duplicate right behind its twin.
     ranks = {row["match"]["id"]: (index, 0) for index, row in enumerate(rows) if row["match"] is not None and not row["recreate"]}
     for route in twins:
-        ranks[route["id"]] = (listed_keys.index(key(route)), 1 + [other["id"] for other in twins if key(other) == key(route)].index(route["id"]))
+        last_listed = len(listed_keys) - 1 - listed_keys[::-1].index(key(route))
+        ranks[route["id"]] = (last_listed, 1 + [other["id"] for other in twins if key(other) == key(route)].index(route["id"]))
     ranks_in_current_order = [ranks[route["id"]] for route in current if route["id"] in ranks]
     moves = [entry for entry in writes if entry["method"] == "PUT" and "position" in entry["body"]]
     assert len(moves) == len(ranks_in_current_order) - longest_increasing_length(ranks_in_current_order), where
@@ -537,3 +543,20 @@ def test_check_route_items_trims_terms_as_oncall_does():
 def test_check_route_items_names_the_bad_item(bad, message):
     with pytest.raises(OnCallError, match=message):
         check_route_items([item(B), bad, item(C)])
+
+
+def test_a_match_listed_twice_with_a_third_copy_on_the_server_is_stable(emulator):
+    # The extra copy ranks behind the last listed one, so a config that matches the server writes nothing.
+    integration_id = routes_with(emulator, "listed-twice", [("a", 0, False), ("a", 1, False), ("a", 2, False)])
+    wanted = desired_routes([item(A, escalation_chain_id=emulator.chains[0]), item(A, escalation_chain_id=emulator.chains[1])], None)
+    assert RouteListPlan(emulator.existing(integration_id), wanted, False).ops == []
+    assert routing(emulator, integration_id) == [("regex", "a", 0), ("regex", "a", 1), ("regex", "a", 2)]
+
+
+def test_a_moved_duplicate_is_reported_after_the_listed_routes(emulator):
+    integration_id = routes_with(emulator, "report-order", [("a", None, False), ("b", None, False), ("c", None, False), ("a", None, False)])
+    existing = emulator.existing(integration_id)
+    plan = RouteListPlan(existing, desired_routes([item(A), item(B), item(C)], None), False)
+    report = plan.report()
+    assert [(entry["action"], entry["routing_regex"]) for entry in report[:3]] == [("unchanged", "a"), ("unchanged", "b"), ("unchanged", "c")]
+    assert [(entry["action"], entry["routing_regex"]) for entry in report[3:]] == [("updated", "a")]
