@@ -51,7 +51,8 @@ FLEET_ITEM_OPTIONS = dict({key: value for key, value in INTEGRATION_ARGUMENT_SPE
 FLEET_ARGUMENT_SPEC = dict(
     config=dict(type="list", elements="dict", options=FLEET_ITEM_OPTIONS, **INTEGRATION_MODULE_KWARGS),
     state=dict(type="str", default=MERGED, choices=[MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED]),
-    scope=dict(type="dict", options=dict(teams=dict(type="list", elements="str"), name_prefix=dict(type="str"))),
+    scope=dict(type="dict", options=dict(teams=dict(type="list", elements="str"), no_team=dict(type="bool", default=False),
+                                         name_prefix=dict(type="str"))),
 )
 
 
@@ -242,10 +243,10 @@ class Fleet:
             raise OnCallError("state=overridden deletes every integration that config does not list, so it needs a scope "
                               "(teams and/or name_prefix) that says which ones it may delete")
         if scope is not None:
-            if scope.get("teams") is None and scope.get("name_prefix") is None:
-                raise OnCallError("scope must set teams, name_prefix or both")
+            if scope.get("teams") is None and not scope.get("no_team") and scope.get("name_prefix") is None:
+                raise OnCallError("scope must set teams, no_team or name_prefix")
             if scope.get("teams") == []:
-                raise OnCallError("scope.teams must list at least one team (a name or an id; \"\" means no team)")
+                raise OnCallError("scope.teams must list at least one team (a name or an id)")
             if scope.get("name_prefix") == "":
                 raise OnCallError("scope.name_prefix must not be empty; leave it out to scope by teams only")
         seen = {}
@@ -263,18 +264,18 @@ class Fleet:
         if scope is None:
             return None
         team_ids = None
-        if scope.get("teams") is not None:
-            team_ids = set()
-            wanted = [team.strip() for team in scope["teams"]]
-            teams = self.client.list_all("teams/") if any(wanted) else []
+        if scope.get("teams") is not None or scope.get("no_team"):
+            team_ids = {None} if scope.get("no_team") else set()
+            wanted = [team.strip() for team in scope.get("teams") or []]
+            if "" in wanted:
+                # Ansible turns a null list element into "": a variable that is unexpectedly null must not widen what
+                # overridden deletes to every integration without a team.
+                raise OnCallError("scope.teams has an empty entry (a null variable?); for integrations without a team, "
+                                  "set scope.no_team: true")
+            teams = self.client.list_all("teams/") if wanted else []
             # The same listing answers the items' team names: no second request for them.
             self.names.remember(TEAM, teams)
-            for entry, given in zip(wanted, scope["teams"]):
-                if given.strip() == "" and given != "":
-                    raise OnCallError("scope.teams: %r is blank; write \"\" for integrations without a team" % given)
-                if entry == "":
-                    team_ids.add(None)
-                    continue
+            for entry in wanted:
                 found = {team["id"] for team in teams if entry in (team.get("id"), team.get("name"))}
                 if len(found) > 1:
                     raise OnCallError("scope.teams: %r is ambiguous: it is the name of one team and the id of another (%s)"

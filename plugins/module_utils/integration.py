@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, nulled, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION_ID, NameResolver, check_object_id, reference, resolve_team
+from ansible_collections.oncall.grafana.plugins.module_utils.names import (
+    INTEGRATION_ID,
+    TEAM,
+    TEAM_ID,
+    NameNotFound,
+    NameResolver,
+    check_object_id,
+    placeholder,
+    reference,
+    resolve_team,
+)
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     ROUTE_BACKENDS,
     ROUTING_EXCLUSIVE,
@@ -156,6 +166,8 @@ class Integration(Resource):
             # "{{ item.id | default('') }}" is a common way to say "no id yet": fall back to the name.
             params["id"] = None
         check_object_id("id", params.get("id"), INTEGRATION_ID, "CFRPV98RPR1U8")
+        # A team id goes into the body; the server reads some strings (such as "null") as no team, which would never compare equal.
+        check_object_id("team_id", params.get("team_id") or None, TEAM_ID, "TGD6H3A1Y5FCL")
         for key in ("name", "description_short"):
             # OnCall trims both (DRF CharField), so an untrimmed value could never compare equal.
             if params.get(key) is not None:
@@ -187,7 +199,13 @@ class Integration(Resource):
     def resolve_names(self):
         params = self.params
         names = self.names
-        params["team_id"] = resolve_team(params, names)
+        try:
+            params["team_id"] = resolve_team(params, names)
+        except NameNotFound:
+            if params.get("state") != "absent":
+                raise
+            # A team that does not exist holds no integration: what the task deletes is already absent.
+            params["team_id"] = placeholder(TEAM, params["team"].strip())
         params.pop("team", None)
         if params.get("state") == "absent":
             # A delete needs only the identity; a chain or channel deleted earlier must not block it.
@@ -288,6 +306,15 @@ class Integration(Resource):
 
     def check_delete(self, current):
         self._fail_on_other_type(current, "the task's type does not match, so this is probably not the integration it means")
+        params = self.params
+        # Found by id: a name or team the task also gives must match too, for the same reason.
+        if params.get("id") and params.get("name") is not None and current.get("name") != params["name"]:
+            raise OnCallError("integration %s is named %r, the task says %r: this is probably not the integration it means; "
+                              "nothing was deleted" % (current.get("id"), current.get("name"), params["name"]))
+        wanted_team = reference(params["team_id"]) if params.get("team_id") is not None else current.get("team_id")
+        if params.get("id") and current.get("team_id") != wanted_team:
+            raise OnCallError("integration %s is in %s, the task says %s: this is probably not the integration it means; "
+                              "nothing was deleted" % (current.get("id"), describe_team(current.get("team_id")), describe_team(wanted_team)))
 
     def _fail_on_other_type(self, current, reason):
         kind = self.params.get("type")

@@ -47,8 +47,13 @@ def check_object_id(option, value, pattern, example):
                           % (option, example, value))
 
 
-# Public primary keys of the objects whose ids go into URL paths.
+# Public primary keys of the objects whose ids go into URL paths or bodies.
 INTEGRATION_ID = re.compile(r"^C[0-9A-Z]+$")
+TEAM_ID = re.compile(r"^T[0-9A-Z]+$")
+
+
+class NameNotFound(OnCallError):
+    """No object has the name: for a delete, the object the task means cannot exist either."""
 
 
 def resolve_team(params, names):
@@ -109,4 +114,4 @@ class NameResolver:
                 self.warn("%s In check mode this is not an error, in case an earlier task creates it; the result shows %s "
                           "where its id would be." % (message, placeholder(kind, name)))
             return placeholder(kind, name)
-        raise OnCallError(message)
+        raise NameNotFound(message)

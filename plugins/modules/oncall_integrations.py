@@ -53,17 +53,22 @@ options:
     description:
       - Which integrations V(overridden) may delete, and which V(gathered) returns. Required with O(state=overridden), so that
         nothing outside it can ever be deleted; refused with the other states, where it would mean nothing.
-      - An integration is inside when it belongs to one of O(scope.teams) (when set) and its name starts with
-        O(scope.name_prefix) (when set).
+      - An integration is inside when it belongs to one of O(scope.teams) or has no team with O(scope.no_team) (when
+        either is set), and its name starts with O(scope.name_prefix) (when set).
     type: dict
     suboptions:
       teams:
         description:
-          - Team names or ids (C(T...)); V("") stands for integrations without a team (a blank entry is refused).
+          - Team names or ids (C(T...)).
           - All teams are listed (one request per 100 teams); an unknown or ambiguous entry fails before any write, in check
-            mode too.
+            mode too. An empty entry (Ansible makes one of a null variable) fails before any request.
         type: list
         elements: str
+      no_team:
+        description:
+          - Whether integrations without a team are inside the scope (with O(scope.teams), in addition to those teams).
+        type: bool
+        default: false
       name_prefix:
         description: The start of the name of every integration in scope. Never empty.
         type: str
@@ -86,7 +91,9 @@ options:
             RV(gathered) gives ids, so a re-apply never depends on names. V("") is the same as leaving it out.
         type: str
       team_id:
-        description: The team id (C(T...)); V("") means no team. Left out (with O(config[].team)), the team is not managed.
+        description:
+          - The team id (C(T...)); V("") means no team. Left out (with O(config[].team)), the team is not managed.
+          - With O(state=deleted) and O(config[].id), a given name or team must match the integration's, or nothing is deleted.
         type: str
       team:
         description: The team's name instead of its id, resolved once per task. Mutually exclusive with O(config[].team_id).

@@ -95,6 +95,10 @@ CASES = [
     ("overridden without a scope", FLEET, {"state": "overridden", "config": []}, "needs a scope"),
     ("unknown team in a scope", FLEET, {"state": "overridden", "scope": {"teams": ["nobody"]}, "config": []}, "no team has the name"),
     ("scope with merged", FLEET, {"scope": {"name_prefix": "x"}, "config": []}, "scope is used only"),
+    ("a null team in a scope", FLEET, {"state": "overridden", "scope": {"teams": [None]}, "config": []}, "set scope.no_team"),
+    ("a team name in team_id", FLEET, {"config": [{"name": "existing", "team_id": "ops"}]}, "team_id must be an OnCall id"),
+    ("delete by id with another name", FLEET, {"state": "deleted", "config": [{"id": "{{ existing_id }}", "name": "other"}]},
+     "nothing was deleted"),
     ("config with gathered", FLEET, {"state": "gathered", "config": []}, "not used with state=gathered"),
 ]
 

@@ -349,9 +349,9 @@ def test_overridden_deletes_only_what_its_scope_holds_and_config_leaves_out(onca
     assert sorted(path for dummy, path, dummy, dummy in writes(oncall)) == sorted(
         "%s%s/" % (INTEGRATIONS, made[suffix]["id"]) for suffix in ("own-ops-2", "own-db"))
 
-    # Teams only, "" for no team: everything in ops or without a team but the listed one and the direct paging ones.
+    # Teams only, plus no team: everything in ops or without a team but the listed one and the direct paging ones.
     oncall.clear_log()
-    play = playbook([fleet(state="overridden", scope={"teams": ["", "ops"]}, config=[{"name": made["keep-ops"]["name"], "team_id": ops}])])
+    play = playbook([fleet(state="overridden", scope={"teams": ["ops"], "no_team": True}, config=[{"name": made["keep-ops"]["name"], "team_id": ops}])])
     assert play.rc == 0, play
     assert sorted(entry["id"] for entry in play.last["results"] if entry["action"] == "deleted") == sorted(
         made[suffix]["id"] for suffix in ("own-none", "own-ops", "keep-none"))
@@ -685,3 +685,13 @@ def test_a_lost_answer_to_a_route_recreate_never_leaves_two(oncall, playbook):
     [route] = play.last["results"][0]["routes"]
     assert route["action"] == "recreated" and route["replaced_id"] == old["id"] and route["id"] not in (None, old["id"])
     assert routes_of(oncall, made) == [("r", None)]
+
+
+@pytest.mark.emulator_only
+def test_deleting_from_a_team_that_does_not_exist_is_already_done_in_check_and_real_runs(oncall, playbook):
+    task = [fleet(state="deleted", config=[{"name": oncall.name("anything"), "team": "no such team"}])]
+    for check in (True, False):
+        oncall.clear_log()
+        play = playbook(task, check=check)
+        assert play.rc == 0, play
+        assert play.last["changed"] is False and actions(play.last) == ["unchanged"] and writes(oncall) == []
