@@ -94,7 +94,6 @@ class FleetItem:
     """One entry of ``config``: its integration plan and, when it lists routes, its route plan."""
 
     def __init__(self, index, params, fleet, state=None):
-        self.index = index
         self.state = state or fleet.state
         item = copy.deepcopy(params)
         self.routes = item.pop("routes", None) if self.state != DELETED else None
@@ -166,7 +165,7 @@ class FleetItem:
     def changed(self):
         return self.plan.action != NOTHING or bool(self.route_plan and self.route_plan.changed)
 
-    def apply(self, client, check_mode, with_diff):
+    def apply(self, with_diff):
         """Write the item (nothing in check mode); its result entry and diff."""
         plan = self.plan
         try:
@@ -180,7 +179,7 @@ class FleetItem:
         routes_after = None
         if self.route_plan is not None:
             try:
-                routes_after = self.route_plan.apply(client, entry["id"], check_mode)
+                routes_after = self.route_plan.apply(self.resource.client, entry["id"], self.resource.check_mode)
             except OnCallError as exc:
                 # The integration, or some of its routes, may already be written: the failure report must say so.
                 if entry["action"] == "unchanged" and self.route_plan.done:
@@ -224,7 +223,6 @@ class Fleet:
         self.client = client
         self.params = module.params
         self.state = module.params["state"]
-        self.check_mode = module.check_mode
         self.names = NameResolver(client, module.check_mode, module.warn)
         self.items = [FleetItem(index, params, self) for index, params in enumerate(module.params.get("config") or [])]
 
@@ -411,7 +409,7 @@ class Fleet:
         done = []
         for position, item in enumerate(pending):
             try:
-                entry, diff = item.apply(self.client, self.check_mode, with_diff)
+                entry, diff = item.apply(with_diff)
             except OnCallError as exc:
                 rest = item.label
                 if getattr(exc, "applied", None):

@@ -90,6 +90,18 @@ def recreate_body(current, changes):
     return body
 
 
+def find_new_route(client, body, known):
+    """The route a POST of ``body`` made, if it did: the same match, and an id not among the ``known`` ones.
+
+    Routes have no uniqueness, so after a lost answer only the ids read before tell the new route from an
+    old one with the same match (the one a re-create replaces, a duplicate).
+    """
+    found = [route for route in client.list_all("routes/", {"integration_id": body["integration_id"]})
+             if route["id"] not in known and route.get("routing_type") == body.get("routing_type")
+             and route.get("routing_regex") == body.get("routing_regex")]
+    return found[0] if found else None
+
+
 def fail_on_missing_backends(missing):
     if missing:
         raise OnCallError("this OnCall server's routes have no %s messaging backend (msteams exists only on Grafana Cloud); "
@@ -323,16 +335,9 @@ class Route(Resource):
         # After a lost answer, the lookup leaves out every route already read (the old one included), so it finds
         # only a route this POST made.
         known = {route["id"] for route in self._siblings} | {current["id"]}
-        created = post_once(self.client, self.path, body, lambda: self._new_route(body, known), self.label)
+        created = post_once(self.client, self.path, body, lambda: find_new_route(self.client, body, known), self.label)
         self.client.delete(self.item_path(current))
         return created
-
-    def _new_route(self, body, known):
-        """The route the POST of ``body`` made, if it did: its match, and an id not read before."""
-        found = [route for route in self.client.list_all(self.path, {"integration_id": body["integration_id"]})
-                 if route["id"] not in known and route.get("routing_type") == body.get("routing_type")
-                 and route.get("routing_regex") == body.get("routing_regex")]
-        return found[0] if found else None
 
     def _report_recreate(self, current):
         self.extra_result["recreated"] = True

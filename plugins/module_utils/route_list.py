@@ -22,7 +22,14 @@ import copy
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import post_once
-from ansible_collections.oncall.grafana.plugins.module_utils.route import ROUTING_KEYS, check_routing_term, fail_on_missing_backends, ordered, recreate_body
+from ansible_collections.oncall.grafana.plugins.module_utils.route import (
+    ROUTING_KEYS,
+    check_routing_term,
+    fail_on_missing_backends,
+    find_new_route,
+    ordered,
+    recreate_body,
+)
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     NEW_ROUTE_TARGETS,
     ROUTING_EXCLUSIVE,
@@ -339,9 +346,9 @@ class RouteListPlan:
             else:
                 # Every route this plan has seen is known, the one a re-create replaces included, so the lookup
                 # after a lost answer finds only a route this POST made.
+                body = dict(op.body, integration_id=integration_id)
                 try:
-                    op.slot.after = post_once(client, "routes/", dict(op.body, integration_id=integration_id),
-                                              lambda op=op: self._find_created(client, integration_id, op.body, known), "route")
+                    op.slot.after = post_once(client, "routes/", body, lambda body=body: find_new_route(client, body, known), "route")
                 except OnCallError as exc:
                     if getattr(exc, "created", None):
                         self.done += 1      # refused with a 5xx, yet made: the failure report counts it
@@ -350,12 +357,6 @@ class RouteListPlan:
                 known.add(op.slot.after["id"])
             self.done += 1
         return [slot.after for slot in self.final]
-
-    @staticmethod
-    def _find_created(client, integration_id, body, known):
-        found = [route for route in client.list_all("routes/", {"integration_id": integration_id})
-                 if route["id"] not in known and _key(route) == _key(body)]
-        return found[0] if found else None
 
     def report(self):
         """One entry per route the task lists or deletes: action, id, routing_type, routing_regex."""
