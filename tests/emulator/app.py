@@ -99,7 +99,7 @@ class EmulatorApp:
         self.throttle = RateThrottle(rate_limit)
         self.faults = FaultPlan()
         # When true, the server leaves out "Connection: close" although it closes every connection,
-        # as a self-hosted engine served by uWSGI does ("Seen on the real engine", Connections).
+        # as a self-hosted engine served by uWSGI does.
         # POST /__emulator__/connections changes it at run time; a reset goes back to startup_silent_close.
         self.silent_close = False
         self.startup_silent_close = None

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read-only resources copied from elsewhere: teams (from Grafana) and Slack channels (contract 9, 10)."""
+"""Read-only resources copied from elsewhere: teams (from Grafana) and Slack channels (from the connected workspace)."""
 
 from __future__ import annotations
 

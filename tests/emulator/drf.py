@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The small part of Django REST framework 3.15 the emulator needs: error types and field validation.
 
-The real server answers with DRF's own messages, so they are copied here word for word (contract section 4).
+The real server answers with DRF's own messages, so they are copied here word for word from the real server.
 Field-level errors are collected per field, in serializer field order; `BadRequest` raised by OnCall code
 interrupts validation at once, which is why `ApiError` is raised immediately rather than collected.
 """

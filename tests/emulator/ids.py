@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Identifier and secret-token generation, shaped like OnCall's (contract 1.1)."""
+"""Identifier and secret-token generation, shaped like OnCall's (prefix letter + 12 or more characters)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""OnCall's PathPrefixedPagePagination (contract section 3 and "Seen on the real engine")."""
+"""OnCall's PathPrefixedPagePagination, with the link strings the real engine sends (see docs/server-behaviour.md)."""
 
 from __future__ import annotations
 

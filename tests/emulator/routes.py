@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Routes (contract section 7), including the default route of every integration (6.5)."""
+"""Routes, including the default route of every integration."""
 
 from __future__ import annotations
 

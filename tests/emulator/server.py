@@ -37,7 +37,7 @@ class _Handler(WSGIRequestHandler):
 
     Werkzeug's server closes every connection after one answer and says so with "Connection: close".
     A self-hosted engine also closes, but without the header, so a client that pools connections only
-    finds out when its next request on that connection fails ("Seen on the real engine", Connections).
+    finds out when its next request on that connection fails (a reset, now and then).
     """
 
     _reset = False

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from ids import public_id
 
-# Messaging backends of an OSS engine (contract "Seen on the real engine"); Grafana Cloud adds msteams.
+# Messaging backends of a self-hosted (OSS) engine, as it reports them; Grafana Cloud adds msteams.
 TEMPLATE_BACKENDS = (("mobile_app", ("title", "message")), ("email", ("title", "message")), ("webhook", ("title", "message", "image_url")))
 CLOUD_TEMPLATE_BACKENDS = (("msteams", ("title", "message", "image_url")),)
 ROUTE_BACKENDS = ("mobile_app", "mobile_app_critical", "email", "webhook")

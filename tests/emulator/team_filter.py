@@ -3,7 +3,7 @@
 """The `team_id` list filter of integrations and escalation chains (ByTeamFilter), bug included.
 
 On the real self-hosted engine `team_id=null` and `team_id=<existing team>` crash with a KeyError and
-answer Django's HTML 500 page ("Seen on the real engine"). The emulator copies that, so no module can
+answer Django's HTML 500 page. The emulator copies that, so no module can
 pass its tests with a lookup that fails against a real server.
 """
 

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Integration templates (contract 6.4) and the Jinja checks the server runs on templates and routes."""
+"""Integration templates and the Jinja checks the server runs on templates and routes."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ class Templates:
             for attr, source in data.items():
                 if source is not None and not isinstance(source, str):
                     # Jinja's from_string raises TypeError on a non-string, which validate_templates does not
-                    # catch: the real server answers 500 (contract 6.4).
+                    # catch: the real server answers 500.
                     raise server_error()
                 if source is not None and not compiles(source):
                     raise bad_request("invalid %s %s template" % (channel, attr))

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""DRF SimpleRateThrottle semantics (contract section 5), keyed by token instead of by user.
+"""DRF SimpleRateThrottle semantics, as OnCall's public API uses them, keyed by token instead of by user.
 
 The emulator has one token, which stands for one user, so "per token" and "per user" agree.
 """

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Authentication (1.2, 1.3), URL routing (1.1), methods (2) and body parsing."""
+"""Authentication, URL routing, methods and body parsing."""
 
 from __future__ import annotations
 

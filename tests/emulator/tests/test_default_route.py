@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The default route of an integration (6.5)."""
+"""The default route of an integration."""
 
 from __future__ import annotations
 

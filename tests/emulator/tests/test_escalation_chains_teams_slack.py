@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Escalation chains (8), teams (9) and Slack channels (10)."""
+"""Escalation chains, teams and Slack channels."""
 
 from __future__ import annotations
 

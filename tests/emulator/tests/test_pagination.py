@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pagination (section 3 and "Seen on the real engine")."""
+"""Pagination."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Rate limiting (section 5)."""
+"""Rate limiting."""
 
 from __future__ import annotations
 
