@@ -228,56 +228,64 @@ class OnCallClient:
         shown = self.display_path(path, params)
         attempt = 0
         while True:
-            if method == "POST":
-                # A reused keep-alive connection may already be closed by the server; a POST sent on it could
-                # be lost half way, and a POST cannot be blindly re-sent. So every POST opens a new one.
-                self.session.close()
             try:
-                # verify is passed on every call: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the
-                # session's value, which would silently ignore ca_path and validate_certs=false.
-                response = self.session.request(method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False,
-                                                verify=self.session.verify)
+                response = self._send(method, url, params, body)
             except requests.exceptions.RequestException as exc:
-                kind = classify_transport_error(exc)
-                reason = self._describe_transport_error(kind, exc)
-                if kind in ("tls", "invalid"):
-                    raise OnCallAPIError(method, shown, None, reason)
-                if method not in IDEMPOTENT_METHODS and kind != "not_sent":
-                    raise OnCallAPIError(method, shown, None, reason + "; the server may or may not have applied it",
-                                         outcome_unknown=True)
-                if attempt >= self.retries:
-                    raise OnCallAPIError(method, shown, None, "%s (gave up after %d attempts)" % (reason, attempt + 1))
-                attempt += 1
-                # A reset of a reused connection says nothing about the server's load: retry at once.
-                delay = 0.0 if kind == "reset" else backoff_delay(attempt, min(BACKOFF_CAP, self.max_retry_delay))
-                self._wait(method, shown, reason, attempt, delay)
-                continue
+                reason, delay = self._retry_after_transport_error(method, shown, exc, attempt)
+            else:
+                retry = self._retry_after_answer(method, shown, response, attempt)
+                if retry is None:
+                    return self._decode(method, shown, response)
+                reason, delay = retry
+            attempt += 1
+            self._wait(method, shown, reason, attempt, delay)
 
-            status = response.status_code
-            if status == 429:
-                wait = retry_after_seconds(response.headers)
-                if wait is None:
-                    wait = backoff_delay(attempt + 1, min(BACKOFF_CAP, self.max_retry_delay))
-                if wait > self.max_retry_delay:
-                    asked = "%d s" % round(wait) if math.isfinite(wait) else "without limit"
-                    raise self._error(method, shown, response, suffix=" (the server asks to wait %s, longer than max_retry_delay=%d s)"
-                                      % (asked, round(self.max_retry_delay)))
-                if attempt >= self.retries:
-                    raise self._error(method, shown, response, suffix=" (still rate limited after %d attempts)" % (attempt + 1))
-                attempt += 1
-                self._wait(method, shown, "HTTP 429", attempt, wait)
-                continue
-            if status >= 500 and method in IDEMPOTENT_METHODS and attempt < self.retries:
-                attempt += 1
-                self._wait(method, shown, "HTTP %d" % status, attempt, backoff_delay(attempt, min(BACKOFF_CAP, self.max_retry_delay)))
-                continue
-            if status >= 400:
-                raise self._error(method, shown, response, suffix=" (after %d attempts)" % (attempt + 1) if attempt else "")
-            if 300 <= status < 400:
-                # Redirects are not followed (they could drop the Authorization header or turn a PUT into a GET).
-                raise OnCallAPIError(method, shown, status, "redirected to %s; set url to the address it redirects to"
-                                     % strip_userinfo(response.headers.get("Location", "(no Location header)")))
-            return self._decode(method, shown, response)
+    def _send(self, method, url, params, body):
+        if method == "POST":
+            # A reused keep-alive connection may already be closed by the server; a POST sent on it could
+            # be lost half way, and a POST cannot be blindly re-sent. So every POST opens a new one.
+            self.session.close()
+        # verify is passed on every call: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the
+        # session's value, which would silently ignore ca_path and validate_certs=false.
+        return self.session.request(method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False,
+                                    verify=self.session.verify)
+
+    def _retry_after_transport_error(self, method, shown, exc, attempt):
+        """(reason, delay) of the retry a transport error allows; raises OnCallAPIError when it allows none."""
+        kind = classify_transport_error(exc)
+        reason = self._describe_transport_error(kind, exc)
+        if kind in ("tls", "invalid"):
+            raise OnCallAPIError(method, shown, None, reason)
+        if method not in IDEMPOTENT_METHODS and kind != "not_sent":
+            raise OnCallAPIError(method, shown, None, reason + "; the server may or may not have applied it", outcome_unknown=True)
+        if attempt >= self.retries:
+            raise OnCallAPIError(method, shown, None, "%s (gave up after %d attempts)" % (reason, attempt + 1))
+        # A reset of a reused connection says nothing about the server's load: retry at once.
+        return reason, 0.0 if kind == "reset" else backoff_delay(attempt + 1, min(BACKOFF_CAP, self.max_retry_delay))
+
+    def _retry_after_answer(self, method, shown, response, attempt):
+        """None when the answer is a success; (reason, delay) of the retry it allows; raises OnCallAPIError otherwise."""
+        status = response.status_code
+        if status == 429:
+            wait = retry_after_seconds(response.headers)
+            if wait is None:
+                wait = backoff_delay(attempt + 1, min(BACKOFF_CAP, self.max_retry_delay))
+            if wait > self.max_retry_delay:
+                asked = "%d s" % round(wait) if math.isfinite(wait) else "without limit"
+                raise self._error(method, shown, response, suffix=" (the server asks to wait %s, longer than max_retry_delay=%d s)"
+                                  % (asked, round(self.max_retry_delay)))
+            if attempt >= self.retries:
+                raise self._error(method, shown, response, suffix=" (still rate limited after %d attempts)" % (attempt + 1))
+            return "HTTP 429", wait
+        if status >= 500 and method in IDEMPOTENT_METHODS and attempt < self.retries:
+            return "HTTP %d" % status, backoff_delay(attempt + 1, min(BACKOFF_CAP, self.max_retry_delay))
+        if status >= 400:
+            raise self._error(method, shown, response, suffix=" (after %d attempts)" % (attempt + 1) if attempt else "")
+        if 300 <= status < 400:
+            # Redirects are not followed (they could drop the Authorization header or turn a PUT into a GET).
+            raise OnCallAPIError(method, shown, status, "redirected to %s; set url to the address it redirects to"
+                                 % strip_userinfo(response.headers.get("Location", "(no Location header)")))
+        return None
 
     def _wait(self, method, shown, reason, attempt, delay):
         if self.on_retry is not None:

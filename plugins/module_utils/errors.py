@@ -26,16 +26,23 @@ class OnCallAPIError(OnCallError):
     ``status`` is None when no answer arrived at all (connection error, timeout).
     ``outcome_unknown`` is True when the request may have been applied although no answer arrived:
     a POST in that state must never be blindly re-sent (it could create a duplicate).
+    ``created`` is the object a create made although the server answered with an error (a 5xx), as a
+    lookup found it afterwards; None otherwise.
     """
 
-    def __init__(self, method, path, status, message, body=None, outcome_unknown=False):
+    def __init__(self, method, path, status, message, body=None, outcome_unknown=False, created=None):
         self.method = method
         self.path = path
         self.status = status
         self.message = message
         self.body = body
         self.outcome_unknown = outcome_unknown
+        self.created = created
         super().__init__(self._render())
+
+    def where(self):
+        """The request's method, path and status, for the module's failure result."""
+        return {"method": self.method, "path": self.path, "status": self.status}
 
     def _render(self):
         where = "%s %s" % (self.method, self.path)
@@ -44,11 +51,31 @@ class OnCallAPIError(OnCallError):
         return "%s failed with HTTP %s: %s" % (where, self.status, self.message)
 
 
+class PartialFailure(OnCallError):
+    """A task that writes many objects stopped midway: what it wrote before the failure, and what it did not.
+
+    ``cause`` is the error that stopped it, ``applied`` what was written (result entries, or the
+    writes sent), ``not_applied`` the labels of what was not. A re-run converges.
+    """
+
+    def __init__(self, message, cause, applied=(), not_applied=(), changed=None):
+        self.cause = cause
+        self.applied = list(applied)
+        self.not_applied = list(not_applied)
+        #: whether anything changed on the server (``applied`` may list objects left as they were)
+        self.changed = bool(self.applied) if changed is None else changed
+        super().__init__(message)
+
+    def where(self):
+        """The failed request's method, path and status, those that are known."""
+        where = self.cause.where() if isinstance(self.cause, (OnCallAPIError, PartialFailure)) else {}
+        return {key: value for key, value in where.items() if value is not None}
+
+
 def flatten_error_body(body):
     """Render any OnCall error body as one line.
 
-    The server answers in several shapes (see the contract, section 4): ``{"detail": "..."}``,
-    field dicts whose values are lists or nested dicts, ``non_field_errors``, a bare list, or text.
+    The server answers in several shapes: ``{"detail": "..."}``, field dicts whose values are lists or nested dicts, ``non_field_errors``, a bare list, or text.
     Nested keys are joined with ``.`` so ``{"slack": {"channel_id": ["x"]}}`` reads ``slack.channel_id: x``.
     """
     if body is None or (isinstance(body, str) and not body.strip()):

@@ -4,22 +4,22 @@
 
 """OnCall escalation chains on top of the resource layer.
 
-Contract facts used here (escalation chains section): names are unique in the whole organization,
-whatever the team, so the name alone identifies a chain and the team is a plain attribute; PUT needs
-``name``; the ``team_id`` list filter is broken on self-hosted OnCall.
+What the server does that shapes this file: a name is unique in the whole organization, whatever the
+team, so the name alone identifies a chain and the team is a plain attribute; PUT needs ``name``; the
+``team_id`` list filter answers 500 on self-hosted OnCall.
 This file is private to the collection: its names may change in any release.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, replace
 
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver, check_object_id, reference, resolve_team
-from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
+from ansible_collections.oncall.grafana.plugins.module_utils.ids import CHAIN_ID, TEAM_ID, check_reference, given_id, reference
+from ansible_collections.oncall.grafana.plugins.module_utils.names import ESCALATION_CHAIN, check_name, exact_matches, pick_one, team_id_of
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import Found, Resource
 
 NAME_MAX = 100
-CHAIN_ID = re.compile(r"^F[0-9A-Z]+$")
 
 ESCALATION_CHAIN_ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -38,6 +38,28 @@ ESCALATION_CHAIN_INFO_ARGUMENT_SPEC = dict(
 ESCALATION_CHAIN_INFO_MODULE_KWARGS = dict(mutually_exclusive=[("team_id", "team")])
 
 
+@dataclass(frozen=True)
+class ChainOptions:
+    """One escalation chain task's options, normalised; ``team`` is a name until resolve() turns it into ``team_id``."""
+
+    state: str
+    id: str
+    name: str
+    team: str
+    team_id: str
+
+
+def chain_options(params):
+    name = check_name("name", params.get("name"))
+    if name is None and not params.get("id"):
+        raise OnCallError("name is required unless id is given")
+    if name is not None and len(name) > NAME_MAX:
+        raise OnCallError("name is %d characters long; OnCall allows at most %d" % (len(name), NAME_MAX))
+    return ChainOptions(state=params.get("state") or "present", id=given_id("id", params.get("id"), CHAIN_ID), name=name,
+                        team=check_name("team", params.get("team"), none_option="team_id"),
+                        team_id=check_reference("team_id", params.get("team_id"), TEAM_ID))
+
+
 class EscalationChain(Resource):
     path = "escalation_chains/"
     result_key = "escalation_chain"
@@ -45,63 +67,41 @@ class EscalationChain(Resource):
     diff_always = ("name", "team_id")
     create_hint = "to create one, give name without id"
 
-    def validate_params(self):
-        params = self.params
-        if params.get("id") == "":
-            params["id"] = None
-        check_object_id("id", params.get("id"), CHAIN_ID, "FW6E8N3JQ1ZVK")
-        if params.get("name") is not None:
-            params["name"] = params["name"].strip()
-            if not params["name"]:
-                raise OnCallError("name must not be empty")
-            if len(params["name"]) > NAME_MAX:
-                raise OnCallError("name is %d characters long; OnCall allows at most %d" % (len(params["name"]), NAME_MAX))
-        elif params.get("id") is None:
-            raise OnCallError("name is required unless id is given")
+    def normalize(self, options):
+        return chain_options(options)
 
-    def resolve_names(self):
-        if self.params.get("state") == "absent":
+    def resolve(self, options):
+        if options.state == "absent":
             # The name alone identifies a chain: a team deleted meanwhile must not block deleting it.
-            return
-        team_id = resolve_team(self.params, self.names)
-        self.params.pop("team", None)
-        self.params["team_id"] = team_id
+            return options
+        return replace(options, team=None, team_id=team_id_of(options.team, options.team_id, self.names))
 
-    def find(self):
-        params = self.params
-        if params.get("id"):
-            return self.find_by_id(params["id"])
+    def find(self, options):
+        if options.id:
+            return Found(self.find_by_id(options.id, options.state))
         # Names are unique in the organization whatever the team: the team is not part of the lookup.
-        found = [item for item in self.client.list_all(self.path, {"name": params["name"]}) if item.get("name") == params["name"]]
-        if len(found) > 1:
-            raise OnCallError("escalation chain name %r is ambiguous: %s; set id to pick one; nothing was changed"
-                              % (params["name"], ", ".join(item["id"] for item in found)))
-        return found[0] if found else None
+        return Found(pick_one(exact_matches(self.client, ESCALATION_CHAIN, options.name), "escalation chain name %r" % options.name, "id"))
 
-    def desired(self, current):
+    def desired(self, options, found):
         desired = {}
-        if self.params.get("name") is not None:
-            desired["name"] = self.params["name"]
-        if self.params.get("team_id") is not None:
-            desired["team_id"] = reference(self.params["team_id"])
+        if options.name is not None:
+            desired["name"] = options.name
+        if options.team_id is not None:
+            desired["team_id"] = reference(options.team_id)
         return desired
 
-    def update_body(self, changes, current, desired):
+    def update_body(self, plan):
         # PUT on escalation chains requires name, even when only the team changes.
-        return dict(changes, name=desired.get("name", current.get("name")))
+        return dict(plan.changes, name=plan.desired.get("name", plan.current.get("name")))
 
-    def predict_created(self, desired):
-        return {"id": None, "name": desired.get("name"), "team_id": desired.get("team_id")}
+    def predict_created(self, plan):
+        return {"id": None, "name": plan.desired.get("name"), "team_id": plan.desired.get("team_id")}
 
 
-def list_escalation_chains(module, client):
-    params = module.params
-    names = NameResolver(client, module.check_mode, module.warn)
-    team_id = resolve_team(params, names)
+def list_escalation_chains(params, client, names):
+    team_id = team_id_of(check_name("team", params.get("team"), none_option="team_id"), params.get("team_id"), names)
     name = params["name"].strip() if params.get("name") is not None else None
-    items = client.list_all("escalation_chains/", {"name": name} if name is not None else None)
-    if name is not None:
-        items = [item for item in items if item.get("name") == name]
+    items = exact_matches(client, ESCALATION_CHAIN, name) if name is not None else client.list_all("escalation_chains/")
     if team_id is not None:
         items = [item for item in items if item.get("team_id") == reference(team_id)]
     return {"changed": False, "escalation_chains": items}

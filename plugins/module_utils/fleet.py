@@ -19,7 +19,7 @@ import math
 from contextlib import contextmanager
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import project
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError, PartialFailure
 from ansible_collections.oncall.grafana.plugins.module_utils.integration import (
     INTEGRATION_ARGUMENT_SPEC,
     INTEGRATION_MODULE_KWARGS,
@@ -30,21 +30,22 @@ from ansible_collections.oncall.grafana.plugins.module_utils.integration import 
     export_config,
 )
 from ansible_collections.oncall.grafana.plugins.module_utils.names import TEAM, NameResolver
-from ansible_collections.oncall.grafana.plugins.module_utils.resource import CREATE, DELETE, NOTHING, UPDATE, Plan
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import CREATE, DELETE, NOTHING, UPDATE, Found, Plan
 from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
     ROUTE_ITEM_KWARGS,
     ROUTE_ITEM_OPTIONS,
     RouteListPlan,
-    check_route_items,
     desired_routes,
     exportable,
     export_route,
+    normalized_route_items,
 )
 
 MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED = "merged", "replaced", "overridden", "deleted", "gathered"
 # States where each listed integration becomes exactly its item: unset templates reset, routes exactly as listed.
 EXACT_STATES = (REPLACED, OVERRIDDEN)
 PAGE_SIZE = 100
+ACTIONS = {CREATE: "created", DELETE: "deleted", UPDATE: "updated"}
 
 FLEET_ITEM_OPTIONS = dict({key: value for key, value in INTEGRATION_ARGUMENT_SPEC.items() if key not in ("state", "purge_templates")},
                           routes=dict(type="list", elements="dict", options=ROUTE_ITEM_OPTIONS, **ROUTE_ITEM_KWARGS))
@@ -56,18 +57,8 @@ FLEET_ARGUMENT_SPEC = dict(
 )
 
 
-class ItemTask:
-    """What a Resource reads from its module, for one item of the task's list."""
-
-    def __init__(self, module, params):
-        self.params = params
-        self.check_mode = module.check_mode
-        self.warn = module.warn
-        self._diff = False      # the fleet builds one diff per item itself
-
-
 @contextmanager
-def located(label):
+def about(label):
     """Prefix a failure with the item it is about; API errors keep their method, path and status."""
     try:
         yield
@@ -90,53 +81,62 @@ class Scope:
         return self.name_prefix is None or (integration.get("name") or "").startswith(self.name_prefix)
 
 
-class FleetItem:
-    """One entry of ``config``: its integration plan and, when it lists routes, its route plan."""
+def item_options(params, state):
+    """A config item as oncall_integration options: the fleet's state, and under replaced/overridden a full reset."""
+    options = {key: value for key, value in params.items() if key != "routes"}
+    options["state"] = "absent" if state == DELETED else "present"
+    options["purge_templates"] = state in EXACT_STATES
+    if state in EXACT_STATES and options.get("description_short") is None:
+        options["description_short"] = ""     # replaced: what the item leaves out is cleared
+    return options
 
-    def __init__(self, index, params, fleet, state=None):
-        self.state = state or fleet.state
-        item = copy.deepcopy(params)
-        self.routes = item.pop("routes", None) if self.state != DELETED else None
-        item["state"] = "absent" if self.state == DELETED else "present"
-        item["purge_templates"] = self.state in EXACT_STATES
-        if self.state in EXACT_STATES and item.get("description_short") is None:
-            item["description_short"] = ""     # replaced: what the item leaves out is cleared
-        name = (params.get("name") or "").strip()
-        self.label = "config[%s] (%s)" % (index, "name %r" % name if name else "id %s" % params.get("id"))
-        self.resource = Integration(ItemTask(fleet.module, item), fleet.client, fleet.names)
+
+class FleetItem:
+    """One entry of ``config`` (or one integration overridden deletes): its integration plan and, when it lists routes,
+    its route plan. Building it checks every option, before any request."""
+
+    def __init__(self, label, params, fleet, state):
+        self.label = label
+        self.state = state
+        routes = params.get("routes") if state != DELETED else None
+        with about(label):
+            # The fleet builds one diff per item itself.
+            self.resource = Integration(item_options(params, state), fleet.client, fleet.check_mode, False, fleet.warn,
+                                        fleet.names, fleet.listing)
+            self.routes, warnings = normalized_route_items(routes) if routes is not None else (None, [])
+        for warning in warnings:
+            fleet.warn("%s: %s" % (label, warning))
         self.plan = None
         self.route_plan = None
         self._wanted_routes = None
 
     @classmethod
+    def listed(cls, index, params, fleet):
+        name = (params.get("name") or "").strip()
+        return cls("config[%s] (%s)" % (index, "name %r" % name if name else "id %s" % params.get("id")), params, fleet, fleet.state)
+
+    @classmethod
     def deletion(cls, integration, fleet):
         """An integration overridden deletes: in the scope, not in config."""
-        item = cls(None, {"id": integration["id"], "name": integration["name"]}, fleet, state=DELETED)
-        item.label = "integration %r (%s)" % (integration["name"], integration["id"])
-        item.plan = Plan(DELETE, integration, {})
+        item = cls("integration %r (%s)" % (integration["name"], integration["id"]),
+                   {"id": integration["id"], "name": integration["name"]}, fleet, DELETED)
+        item.plan = Plan(DELETE, item.resource.options, Found(integration), {})
         return item
 
     @property
     def current(self):
         return self.plan.current if self.plan else None
 
-    def validate(self, warn):
-        with located(self.label):
-            self.resource.validate_params()
-            for warning in check_route_items(self.routes):
-                warn("%s: %s" % (self.label, warning))
-
     def identity(self):
         """What the item names before any request: its id, or its name and team as written."""
-        params = self.resource.params
-        if params.get("id"):
-            return ("id", params["id"])
-        team = ("team", params["team"].strip()) if params.get("team") is not None else ("team_id", params.get("team_id"))
-        return ("name", params["name"]) + team
+        options = self.resource.options
+        if options.id:
+            return ("id", options.id)
+        team = ("team", options.team) if options.team is not None else ("team_id", options.team_id)
+        return ("name", options.name) + team
 
-    def make_plan(self, listing):
-        with located(self.label):
-            self.resource.use_listing(listing)
+    def make_plan(self):
+        with about(self.label):
             self.plan = self.resource.plan()
             current = self.plan.current
             if current is not None and current.get("type") in SERVER_MANAGED_TYPES:
@@ -148,7 +148,7 @@ class FleetItem:
     def plan_routes(self, existing, sample):
         if self._wanted_routes is None:
             return
-        with located(self.label):
+        with about(self.label):
             self.route_plan = RouteListPlan(existing, self._wanted_routes, exact=self.state in EXACT_STATES)
             self.route_plan.check_backends(sample)
 
@@ -166,38 +166,45 @@ class FleetItem:
         return self.plan.action != NOTHING or bool(self.route_plan and self.route_plan.changed)
 
     def apply(self, with_diff):
-        """Write the item (nothing in check mode); its result entry and diff."""
+        """Write the item (nothing in check mode); its result entry and diff.
+
+        A failure after a write raises PartialFailure (the entry applied, what is left); one before any write, the error.
+        """
         plan = self.plan
+        routes_left = ["the routes of %s" % self.label] if self.route_plan is not None else []
         try:
             result = self.resource.apply(plan) if plan.action != NOTHING else {"integration": plan.current or {}}
-        except OnCallError as exc:
-            if getattr(exc, "created", None):
-                exc.applied = self._entry(exc.created)      # refused with a 5xx, yet made: the report counts it
-                exc.rest = "the routes of %s" % self.label if self.route_plan is not None else None
-            raise
+        except OnCallAPIError as exc:
+            if exc.created is None:
+                raise
+            # Refused with a 5xx, yet made: the report counts it.
+            raise PartialFailure(str(exc), exc, applied=[self._entry(exc.created)], not_applied=routes_left) from None
         entry = self._entry(result["integration"] or plan.current or {})
         routes_after = None
         if self.route_plan is not None:
-            try:
-                routes_after = self.route_plan.apply(self.resource.client, entry["id"], self.resource.check_mode)
-            except OnCallError as exc:
-                # The integration, or some of its routes, may already be written: the failure report must say so.
-                if entry["action"] == "unchanged" and self.route_plan.done:
-                    entry["action"] = "updated"
-                exc.applied = entry if entry["action"] != "unchanged" else None
-                exc.rest = "the routes of %s" % self.label
-                raise
-            if entry["action"] == "unchanged" and self.route_plan.changed:
-                entry["action"] = "updated"
+            routes_after = self._apply_routes(entry)
             entry["routes"] = self.route_plan.report()
         diff = self._diff(result, routes_after) if with_diff and self.changed else None
         return entry, diff
 
+    def _apply_routes(self, entry):
+        try:
+            routes_after = self.route_plan.apply(self.resource.client, entry["id"], self.resource.check_mode)
+        except PartialFailure as exc:
+            # The integration, or some of its routes, may already be written: the failure report must say so.
+            if entry["action"] == "unchanged" and exc.applied:
+                entry["action"] = "updated"
+            if entry["action"] == "unchanged":
+                raise exc.cause from None
+            raise PartialFailure(str(exc), exc.cause, applied=[entry], not_applied=["the routes of %s" % self.label]) from None
+        if entry["action"] == "unchanged" and self.route_plan.changed:
+            entry["action"] = "updated"
+        return routes_after
+
     def _entry(self, subject):
         """The item's result entry, before its routes."""
         desired = self.plan.desired
-        return {"action": {CREATE: "created", DELETE: "deleted", UPDATE: "updated"}.get(self.plan.action, "unchanged"),
-                "id": subject.get("id"), "name": subject.get("name", desired.get("name")),
+        return {"action": ACTIONS.get(self.plan.action, "unchanged"), "id": subject.get("id"), "name": subject.get("name", desired.get("name")),
                 "team_id": subject.get("team_id", desired.get("team_id"))}
 
     def _diff(self, result, routes_after):
@@ -216,44 +223,52 @@ class FleetItem:
 
 
 class Fleet:
-    """The whole oncall_integrations task."""
+    """The whole oncall_integrations task: ``params`` are its options; the rest as for a resource."""
 
-    def __init__(self, module, client):
-        self.module = module
+    def __init__(self, params, client, check_mode=False, diff=False, warn=None):
+        self.params = params
         self.client = client
-        self.params = module.params
-        self.state = module.params["state"]
-        self.names = NameResolver(client, module.check_mode, module.warn)
-        self.items = [FleetItem(index, params, self) for index, params in enumerate(module.params.get("config") or [])]
+        self.check_mode = check_mode
+        self.diff = diff
+        self.warn = warn or (lambda message: None)
+        self.state = params["state"]
+        self.names = NameResolver(client, check_mode, self.warn)
+        #: every integration, read once by run() and shared by every item
+        self.listing = Listing()
+        self.items = []
 
     # ------------------------------------------------------------------ before any request
 
-    def validate(self):
-        params = self.params
+    def check_options(self):
+        """The task's own options, then every item's (building an item checks it); nothing is read before this passes."""
+        self._check_scope_options()
+        self.items = [FleetItem.listed(index, params, self) for index, params in enumerate(self.params.get("config") or [])]
+        seen = {}
+        for item in self.items:
+            identity = item.identity()
+            if identity in seen:
+                raise OnCallError("%s and %s name the same integration; list each integration once" % (seen[identity].label, item.label))
+            seen[identity] = item
+
+    def _check_scope_options(self):
+        params, scope = self.params, self.params.get("scope")
         if self.state == GATHERED and params.get("config") is not None:
             raise OnCallError("config is not used with state=gathered (it returns the integrations in gathered)")
         if self.state != GATHERED and params.get("config") is None:
             raise OnCallError("config is required with state=%s (config: [] is allowed)" % self.state)
-        scope = params.get("scope")
         if scope is not None and self.state not in (OVERRIDDEN, GATHERED):
             raise OnCallError("scope is used only with state=overridden and state=gathered, not with state=%s" % self.state)
         if self.state == OVERRIDDEN and scope is None:
             raise OnCallError("state=overridden deletes every integration that config does not list, so it needs a scope "
                               "(teams and/or name_prefix) that says which ones it may delete")
-        if scope is not None:
-            if scope.get("teams") is None and not scope.get("no_team") and scope.get("name_prefix") is None:
-                raise OnCallError("scope must set teams, no_team or name_prefix")
-            if scope.get("teams") == []:
-                raise OnCallError("scope.teams must list at least one team (a name or an id)")
-            if scope.get("name_prefix") == "":
-                raise OnCallError("scope.name_prefix must not be empty; leave it out to scope by teams only")
-        seen = {}
-        for item in self.items:
-            item.validate(self.module.warn)
-            identity = item.identity()
-            if identity in seen:
-                raise OnCallError("%s and %s name the same integration; list each integration once" % (seen[identity].label, item.label))
-            seen[identity] = item
+        if scope is None:
+            return
+        if scope.get("teams") is None and not scope.get("no_team") and scope.get("name_prefix") is None:
+            raise OnCallError("scope must set teams, no_team or name_prefix")
+        if scope.get("teams") == []:
+            raise OnCallError("scope.teams must list at least one team (a name or an id)")
+        if scope.get("name_prefix") == "":
+            raise OnCallError("scope.name_prefix must not be empty; leave it out to scope by teams only")
 
     # ------------------------------------------------------------------ reads
 
@@ -302,19 +317,21 @@ class Fleet:
     # ------------------------------------------------------------------ the task
 
     def run(self):
-        self.validate()
+        """Check every option, read (teams of the scope, every integration, the routes needed), plan every item, then write."""
+        self.check_options()
         scope = self.resolve_scope()
-        listing = Listing(self.client.list_all("integrations/"))
+        self.listing.load(self.client.list_all("integrations/"))
         if self.state == GATHERED:
-            return self.gather(listing.items, scope)
+            return self.gather(self.listing.items, scope)
         for item in self.items:
-            item.make_plan(listing)
+            item.make_plan()
         self._check_distinct()
-        self._plan_routes(listing.items)
-        doomed = self._doomed(listing.items, scope)
-        first = self._check_names(listing, doomed)
-        return self._apply([integration for integration in doomed if integration["id"] in first] + self.items
-                           + [integration for integration in doomed if integration["id"] not in first])
+        self._plan_routes(self.listing.items)
+        overridden = self._overridden(self.listing.items, scope)
+        first = self._check_names(self.listing, overridden)
+        deletions = [FleetItem.deletion(integration, self) for integration in overridden]
+        return self._apply([item for item in deletions if item.current["id"] in first] + self.items
+                           + [item for item in deletions if item.current["id"] not in first])
 
     def gather(self, listing, scope):
         integrations = [item for item in listing if item.get("type") not in SERVER_MANAGED_TYPES and (scope is None or scope.contains(item))]
@@ -334,7 +351,7 @@ class Fleet:
                                   % (owners[item.current["id"]].label, item.label, item.current["id"]))
             owners[item.current["id"]] = item
 
-    def _check_names(self, listing, doomed):
+    def _check_names(self, listing, overridden):
         """OnCall allows one integration of a name per team, checked at each write: find every clash before the first.
 
         Only items that create an integration or give one a new name or team can clash (integrations that already
@@ -344,7 +361,7 @@ class Fleet:
         """
         if self.state == DELETED:
             return set()
-        doomed_ids = {integration["id"] for integration in doomed}
+        overridden_ids = {integration["id"] for integration in overridden}
         position = {id(item): index for index, item in enumerate(self.items)}
         renamed = {}        # current id -> the item that gives it a new name or team
         arriving = {}       # (name, team_id) an item creates or renames into -> the item
@@ -364,7 +381,7 @@ class Fleet:
             for other in listing.named(key[0]):
                 if other.get("team_id") != key[1] or other["id"] == mine:
                     continue
-                if other["id"] in doomed_ids:
+                if other["id"] in overridden_ids:
                     first.add(other["id"])
                 elif other["id"] in renamed and position[id(renamed[other["id"]])] < position[id(item)]:
                     continue    # an earlier item moves it away first
@@ -391,39 +408,34 @@ class Fleet:
         for item in with_routes:
             item.plan_routes(routes.get(item.current["id"], []) if item.current else [], sample)
 
-    def _doomed(self, listing, scope):
-        """overridden: what the scope holds and config does not list; OnCall's own direct_paging integrations never."""
+    def _overridden(self, listing, scope):
+        """overridden: what the scope holds and config does not list, to delete; OnCall's own direct_paging integrations never."""
         if self.state != OVERRIDDEN:
             return []
         kept = {item.current["id"] for item in self.items if item.current is not None}
         return [integration for integration in listing
                 if scope.contains(integration) and integration["id"] not in kept and integration.get("type") not in SERVER_MANAGED_TYPES]
 
-    def _apply(self, work):
-        """Apply items and deletions (integrations) in order; the module result."""
-        with_diff = bool(self.module._diff)
-        pending = [entry if isinstance(entry, FleetItem) else FleetItem.deletion(entry, self) for entry in work]
-        # Results (and diffs) in the documented order, whatever the order of the writes: config first, then deletions.
+    def _apply(self, pending):
+        """Apply items and deletions in order; the module result. Results (and diffs) are in the documented order,
+        whatever the order of the writes: config first, then deletions."""
         rank = {id(item): index for index, item in enumerate(self.items)}
-        ordered_by_config = functools.partial(sorted, key=lambda pair: rank.get(id(pair[0]), len(rank)))
+        by_config = functools.partial(sorted, key=lambda done: rank.get(id(done[0]), len(rank)))
         done = []
         for position, item in enumerate(pending):
             try:
-                entry, diff = item.apply(with_diff)
+                entry, diff = item.apply(self.diff)
             except OnCallError as exc:
-                rest = item.label
-                if getattr(exc, "applied", None):
-                    done.append((item, exc.applied, None))
-                    rest = getattr(exc, "rest", None)
-                results = [entry for dummy, entry, dummy in ordered_by_config(done)]
-                not_applied = ([rest] if rest else []) + [other.label for other in pending[position + 1:]]
-                raise self._stopped(exc, item.label, results, not_applied) from None
+                applied, left = (exc.applied, exc.not_applied) if isinstance(exc, PartialFailure) else ([], [item.label])
+                done += [(item, entry, None) for entry in applied]
+                raise self._stopped(exc, item.label, [entry for dummy, entry, dummy in by_config(done)],
+                                    left + [other.label for other in pending[position + 1:]]) from None
             done.append((item, entry, diff))
-        done = ordered_by_config(done)
+        done = by_config(done)
         results = [entry for dummy, entry, dummy in done]
         diffs = [diff for dummy, dummy, diff in done if diff]
         result = {"changed": any(entry["action"] != "unchanged" for entry in results), "results": results}
-        if with_diff and diffs:
+        if self.diff and diffs:
             result["diff"] = diffs
         return result
 
@@ -432,10 +444,6 @@ class Fleet:
         applied = ", ".join("%s %s" % (entry["action"], entry["name"] or entry["id"]) for entry in results if entry["action"] != "unchanged")
         message = "%s: %s. Applied before this failure: %s. Not applied: %s. A re-run picks up from here." % (
             where, exc, applied or "nothing", ", ".join(not_applied) or "nothing")
-        error = OnCallError(message)
-        error.result = {"changed": any(entry["action"] != "unchanged" for entry in results), "results": results,
-                        "not_applied": not_applied}
-        for key in ("method", "path", "status"):
-            if getattr(exc, key, None) is not None:
-                error.result[key] = getattr(exc, key)
-        return error
+        cause = exc.cause if isinstance(exc, PartialFailure) else exc
+        return PartialFailure(message, cause, applied=results, not_applied=not_applied,
+                              changed=any(entry["action"] != "unchanged" for entry in results))

@@ -4,26 +4,28 @@
 
 """OnCall integrations: their options, identity rules and server quirks, on top of the resource layer.
 
-Facts used here come from the API contract (integrations section): type is read-only after create,
-templates and the default route merge on write, unknown template channels are silently ignored,
-name uniqueness is per team, and the ``team_id`` list filter is broken on self-hosted OnCall.
+What the server does that shapes this file: the type cannot change after create, templates and the
+default route merge on write, unknown template channels are silently ignored, a name is unique per team,
+and the ``team_id`` list filter answers 500 on self-hosted OnCall (so the team is picked here).
 This file is private to the collection: its names may change in any release.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, nulled, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.ids import INTEGRATION_ID, TEAM_ID, check_reference, given_id, reference
 from ansible_collections.oncall.grafana.plugins.module_utils.names import (
-    INTEGRATION_ID,
+    INTEGRATION,
     TEAM,
-    TEAM_ID,
     NameNotFound,
-    NameResolver,
-    check_object_id,
+    check_name,
+    exact_matches,
+    pick_one,
     placeholder,
-    reference,
-    resolve_team,
+    team_id_of,
 )
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     ROUTE_BACKENDS,
@@ -35,7 +37,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     normalize_routing,
     resolve_routing_names,
 )
-from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import Found, Resource
 
 NAME_MAX = 150
 DESCRIPTION_MAX = 250
@@ -123,18 +125,88 @@ def describe_team(team_id):
     return "team %s" % team_id if team_id else "no team"
 
 
-class Listing:
-    """Every integration, read once by a task that manages many, indexed by id and by name."""
+def check_type(kind):
+    """Types the collection refuses before any request: OnCall would hide or own such an integration."""
+    if kind is None:
+        return None
+    if kind in FORBIDDEN_TYPES:
+        raise OnCallError("type %s cannot be managed: %s" % (kind, FORBIDDEN_TYPES[kind]))
+    if kind.startswith("legacy_"):
+        raise OnCallError("type %s is deprecated and cannot be created; use %s" % (kind, kind[len("legacy_"):]))
+    if not kind.strip():
+        raise OnCallError("type must not be empty")
+    return kind
 
-    def __init__(self, items):
+
+def check_length(option, value, limit):
+    if value is not None and len(value) > limit:
+        raise OnCallError("%s is %d characters long; OnCall allows at most %d" % (option, len(value), limit))
+    return value
+
+
+class Listing:
+    """Every integration, read once by a task that manages many (load()), indexed by id and by name."""
+
+    def __init__(self):
+        self.items = []
+        self.by_id = {}
+        self._by_name = {}
+
+    def load(self, items):
         self.items = items
         self.by_id = {item.get("id"): item for item in items}
-        self._by_name = {}
         for item in items:
             self._by_name.setdefault(item.get("name"), []).append(item)
 
     def named(self, name):
         return self._by_name.get(name, [])
+
+
+@dataclass(frozen=True)
+class IntegrationOptions:
+    """One integration task's options, normalised: names and the description trimmed, ids checked, unset
+    template and default-route keys dropped. ``team`` is a name until resolve() turns it into ``team_id``."""
+
+    state: str
+    id: str
+    name: str
+    team: str
+    team_id: str
+    type: str
+    description_short: str
+    templates: dict
+    purge_templates: bool
+    default_route: dict
+
+    @property
+    def uses_backends(self):
+        return uses_backends({"templates": self.templates, "default_route": self.default_route})
+
+
+def integration_options(params):
+    """IntegrationOptions from the module's params (or one fleet item's); every check that needs no request."""
+    name = check_length("name", params.get("name").strip() if params.get("name") is not None else None, NAME_MAX)
+    options = IntegrationOptions(
+        state=params.get("state") or "present",
+        id=given_id("id", params.get("id"), INTEGRATION_ID),
+        name=name,
+        team=check_name("team", params.get("team"), none_option="team_id"),
+        team_id=check_reference("team_id", params.get("team_id"), TEAM_ID),
+        type=check_type(params.get("type")),
+        # OnCall trims it (DRF CharField), so an untrimmed value could never compare equal.
+        description_short=check_length("description_short", (params.get("description_short") or "").strip()
+                                       if params.get("description_short") is not None else None, DESCRIPTION_MAX),
+        templates=prune_unset(params.get("templates") or {}),
+        purge_templates=bool(params.get("purge_templates")),
+        default_route=prune_unset(params.get("default_route") or {}),
+    )
+    if name is None and options.id is None:
+        raise OnCallError("name is required unless id is given")
+    if name is not None and not name:
+        raise OnCallError("name must not be empty")
+    check_channel_templates(params.get("templates"))
+    check_routing_names(params.get("default_route"), prefix="default_route.")
+    return options
 
 
 class Integration(Resource):
@@ -145,206 +217,147 @@ class Integration(Resource):
     diff_hidden = HIDDEN_FIELDS
     create_hint = "to create one, give name and type without id"
 
-    def __init__(self, module, client, names=None):
-        super().__init__(module, client, names)
-        #: every integration on the server, read once by a task that manages many (use_listing); None: ask the server
-        self._listing = None
-        # Any integration seen on the server: it shows which channels the server has.
-        self._sample = None
-        self._verify_channels_after_create = False
+    def __init__(self, options, client, check_mode=False, diff=False, warn=None, names=None, listing=None):
+        super().__init__(options, client, check_mode, diff, warn, names)
+        #: every integration, read once by a task that manages many; None: ask the server
+        self.listing = listing
 
-    def use_listing(self, listing):
-        """Find the integration in ``listing`` (a Listing of every integration, read once by the task), not by asking the server."""
-        self._listing = listing
-        self._sample = listing.items[0] if listing.items else None
+    def normalize(self, options):
+        return integration_options(options)
 
-    # ------------------------------------------------------------------ options
-
-    def validate_params(self):
-        params = self.params
-        if params.get("id") == "":
-            # "{{ item.id | default('') }}" is a common way to say "no id yet": fall back to the name.
-            params["id"] = None
-        check_object_id("id", params.get("id"), INTEGRATION_ID, "CFRPV98RPR1U8")
-        # A team id goes into the body; the server reads some strings (such as "null") as no team, which would never compare equal.
-        check_object_id("team_id", params.get("team_id") or None, TEAM_ID, "TGD6H3A1Y5FCL")
-        for key in ("name", "description_short"):
-            # OnCall trims both (DRF CharField), so an untrimmed value could never compare equal.
-            if params.get(key) is not None:
-                params[key] = params[key].strip()
-        name = params.get("name")
-        if name is None and params.get("id") is None:
-            raise OnCallError("name is required unless id is given")
-        if name is not None:
-            if not name.strip():
-                raise OnCallError("name must not be empty")
-            if len(name) > NAME_MAX:
-                raise OnCallError("name is %d characters long; OnCall allows at most %d" % (len(name), NAME_MAX))
-        description = params.get("description_short")
-        if description is not None and len(description) > DESCRIPTION_MAX:
-            raise OnCallError("description_short is %d characters long; OnCall allows at most %d" % (len(description), DESCRIPTION_MAX))
-        check_channel_templates(params.get("templates"))
-        if params.get("team") is not None and not params["team"].strip():
-            raise OnCallError("team must not be empty; to say none, set team_id to \"\"")
-        check_routing_names(params.get("default_route"), prefix="default_route.")
-        kind = params.get("type")
-        if kind is not None:
-            if kind in FORBIDDEN_TYPES:
-                raise OnCallError("type %s cannot be managed: %s" % (kind, FORBIDDEN_TYPES[kind]))
-            if kind.startswith("legacy_"):
-                raise OnCallError("type %s is deprecated and cannot be created; use %s" % (kind, kind[len("legacy_"):]))
-            if not kind.strip():
-                raise OnCallError("type must not be empty")
-
-    def resolve_names(self):
-        params = self.params
-        names = self.names
+    def resolve(self, options):
         try:
-            params["team_id"] = resolve_team(params, names)
+            team_id = team_id_of(options.team, options.team_id, self.names)
         except NameNotFound:
-            if params.get("state") != "absent":
+            if options.state != "absent":
                 raise
             # A team that does not exist holds no integration: what the task deletes is already absent.
-            params["team_id"] = placeholder(TEAM, params["team"].strip())
-        params.pop("team", None)
-        if params.get("state") == "absent":
+            team_id = placeholder(TEAM, options.team)
+        if options.state == "absent":
             # A delete needs only the identity; a chain or channel deleted earlier must not block it.
-            return
-        resolve_routing_names(params.get("default_route") or {}, names)
+            return replace(options, team=None, team_id=team_id)
+        return replace(options, team=None, team_id=team_id, default_route=resolve_routing_names(options.default_route, self.names))
 
-    def desired(self, current):
-        params = self.params
+    def desired(self, options, found):
         desired = {}
-        if params.get("name") is not None:
-            desired["name"] = params["name"]
-        if params.get("description_short") is not None:
+        if options.name is not None:
+            desired["name"] = options.name
+        if options.description_short is not None:
             # OnCall refuses a blank description ("This field may not be blank."); null is how it clears one.
-            desired["description_short"] = params["description_short"] or None
-        if params.get("team_id") is not None:
-            desired["team_id"] = reference(params["team_id"])
-        templates = prune_unset(params.get("templates") or {})
-        if params.get("purge_templates") and current is not None:
+            desired["description_short"] = options.description_short or None
+        if options.team_id is not None:
+            desired["team_id"] = reference(options.team_id)
+        templates = options.templates
+        if options.purge_templates and found.current is not None:
             # Only templates the module can set are purged: a backend it has no option for (mattermost, say)
             # could never be set again.
-            manageable = {key: value for key, value in (current.get("templates") or {}).items() if key in TEMPLATES_OPTIONS}
+            manageable = {key: value for key, value in (found.current.get("templates") or {}).items() if key in TEMPLATES_OPTIONS}
             templates = apply_changes(nulled(manageable), templates)
         if templates:
             desired["templates"] = templates
-        default_route = normalize_routing(prune_unset(params.get("default_route") or {}))
+        default_route = normalize_routing(options.default_route)
         if default_route:
             desired["default_route"] = default_route
         return desired
 
     # ------------------------------------------------------------------ identity
 
-    def find(self):
-        params = self.params
-        if params.get("id"):
-            if self._listing is None:
-                return self.find_by_id(params["id"])
-            return self.checked_by_id(params["id"], self._listing.by_id.get(params["id"]))
-        name = params["name"]
-        # No team_id filter on the server: it answers 500 on self-hosted OnCall. The team is picked here.
-        candidates = self._listing.named(name) if self._listing is not None else self.client.list_all(self.path, {"name": name})
-        matches = [item for item in candidates if item.get("name") == name]
-        if matches:
-            self._sample = matches[0]
-        if params.get("team_id") is not None:
-            wanted = reference(params["team_id"])
-            matches = [item for item in matches if item.get("team_id") == wanted]
-        if len(matches) > 1:
-            found = ", ".join("%s (%s)" % (item.get("id"), describe_team(item.get("team_id"))) for item in matches)
-            raise OnCallError("integration name %r is ambiguous: %d integrations match: %s. Set team_id or id to pick one; "
-                              "nothing was changed" % (name, len(matches), found))
-        return matches[0] if matches else None
-
-    def find_again(self):
-        # The listing was read before the create: only the server knows whether the lost POST made the object.
-        listing, self._listing = self._listing, None
-        try:
-            return self.find()
-        finally:
-            self._listing = listing
-
-    # ------------------------------------------------------------------ checks
-
-    def check_create(self, desired):
-        if not self.params.get("type"):
-            raise OnCallError("type is required to create integration %r (none found with that name in %s)"
-                              % (self.params["name"], self._searched_team()))
-        if not uses_backends(desired):
-            return
-        if self._sample is None and self._listing is None:
+    def find(self, options):
+        found = self.lookup(options, self.listing)
+        if found.current is None and found.sample is None and options.state == "present" and options.type and options.uses_backends:
             # One read tells which messaging backends the server has: any integration lists them all.
             page = self.client.get(self.path, {"perpage": 1})
             results = (page or {}).get("results") or []
-            self._sample = results[0] if results else None
-        if self._sample is not None:
-            self._fail_on_missing_channels(missing_channels(desired, self._sample))
+            return Found(None, sample=results[0] if results else None)
+        return found
+
+    def lookup(self, options, listing):
+        """The integration the options name, from ``listing`` (every integration, read once) or from the server."""
+        first = listing.items[0] if listing is not None and listing.items else None
+        if options.id:
+            by_id = listing.by_id.get(options.id) if listing is not None else self.client.get_or_none("%s%s/" % (self.path, options.id))
+            current = self.checked_by_id(options.id, by_id, options.state)
+            return Found(current, sample=current or first)
+        # No team_id filter on the server: it answers 500 on self-hosted OnCall. The team is picked here.
+        matches = [item for item in listing.named(options.name) if item.get("name") == options.name] if listing is not None \
+            else exact_matches(self.client, INTEGRATION, options.name)
+        sample = matches[0] if matches else first
+        if options.team_id is not None:
+            matches = [item for item in matches if item.get("team_id") == reference(options.team_id)]
+        current = pick_one(matches, "integration name %r" % options.name, "team_id or id",
+                           describe=lambda item: "%s (%s)" % (item.get("id"), describe_team(item.get("team_id"))))
+        return Found(current, sample=sample)
+
+    def find_created(self, plan):
+        # The listing was read before the create: only the server knows whether the lost POST made the object.
+        return self.lookup(plan.options, None).current
+
+    # ------------------------------------------------------------------ checks
+
+    def check_create(self, plan):
+        options = plan.options
+        if not options.type:
+            raise OnCallError("type is required to create integration %r (none found with that name in %s)"
+                              % (options.name, "any team" if options.team_id is None else describe_team(reference(options.team_id))))
+        if not options.uses_backends:
+            return
+        if plan.found.sample is not None:
+            fail_on_missing_channels(missing_channels(plan.desired, plan.found.sample))
         elif self.check_mode:
-            self.module.warn("No integration exists yet to show which messaging backends this server has; "
-                             "the real run verifies %s after creating it" % ", ".join(self._backends_used(desired)))
-        else:
-            self._verify_channels_after_create = True
+            self.warn("No integration exists yet to show which messaging backends this server has; "
+                      "the real run verifies %s after creating it" % ", ".join(backends_used(plan.desired)))
 
-    def after_create(self, created):
-        if self._verify_channels_after_create:
-            missing = missing_channels(self.desired(None), created)
-            if missing:
-                try:
-                    self.client.delete(self.item_path(created))
-                except OnCallAPIError as exc:
-                    self._fail_on_missing_channels(missing, " The integration just created (id %s) could not be deleted again "
-                                                            "and is still there: %s" % (created.get("id"), exc))
-                self._fail_on_missing_channels(missing, " The integration just created was deleted again.")
-        return created
+    def check_update(self, plan):
+        self._fail_on_other_type(plan, "OnCall cannot change the type of an integration (it silently ignores it). "
+                                       "Delete it and create a new one (its link changes), or set type to %s" % plan.current.get("type"))
+        fail_on_missing_channels(missing_channels(plan.desired, plan.current))
 
-    def check_update(self, current, desired):
-        self._fail_on_other_type(current, "OnCall cannot change the type of an integration (it silently ignores it). "
-                                          "Delete it and create a new one (its link changes), or set type to %s" % current.get("type"))
-        self._fail_on_missing_channels(missing_channels(desired, current))
-
-    def check_delete(self, current):
-        self._fail_on_other_type(current, "the task's type does not match, so this is probably not the integration it means")
-        params = self.params
+    def check_delete(self, plan):
+        self._fail_on_other_type(plan, "the task's type does not match, so this is probably not the integration it means")
+        options, current = plan.options, plan.current
+        if not options.id:
+            return
         # Found by id: a name or team the task also gives must match too, for the same reason.
-        if params.get("id") and params.get("name") is not None and current.get("name") != params["name"]:
+        if options.name is not None and current.get("name") != options.name:
             raise OnCallError("integration %s is named %r, the task says %r: this is probably not the integration it means; "
-                              "nothing was deleted" % (current.get("id"), current.get("name"), params["name"]))
-        wanted_team = reference(params["team_id"]) if params.get("team_id") is not None else current.get("team_id")
-        if params.get("id") and current.get("team_id") != wanted_team:
+                              "nothing was deleted" % (current.get("id"), current.get("name"), options.name))
+        wanted_team = reference(options.team_id) if options.team_id is not None else current.get("team_id")
+        if current.get("team_id") != wanted_team:
             raise OnCallError("integration %s is in %s, the task says %s: this is probably not the integration it means; "
                               "nothing was deleted" % (current.get("id"), describe_team(current.get("team_id")), describe_team(wanted_team)))
 
-    def _fail_on_other_type(self, current, reason):
-        kind = self.params.get("type")
+    @staticmethod
+    def _fail_on_other_type(plan, reason):
+        kind, current = plan.options.type, plan.current
         if kind and current.get("type") != kind:
             raise OnCallError("integration %r (%s) is of type %s, the task asks for %s: %s; nothing was changed"
                               % (current.get("name"), current.get("id"), current.get("type"), kind, reason))
 
-    def _fail_on_missing_channels(self, missing, suffix=""):
-        if missing:
-            raise OnCallError("this OnCall server has no messaging backend for %s (msteams exists only on Grafana Cloud; "
-                              "other backends can be disabled by the server's settings); nothing was written.%s"
-                              % (", ".join(missing), suffix))
-
-    @staticmethod
-    def _backends_used(desired):
-        return ["templates.%s" % c for c in desired.get("templates", {}) if c in BACKEND_CHANNELS] + \
-            ["default_route.%s" % b for b in desired.get("default_route", {}) if b in ROUTE_BACKENDS]
-
-    def _searched_team(self):
-        team = self.params.get("team_id")
-        return "any team" if team is None else describe_team(reference(team))
-
     # ------------------------------------------------------------------ create
 
-    def create_body(self, desired):
-        return dict(desired, type=self.params["type"])
+    def create_body(self, plan):
+        return dict(plan.desired, type=plan.options.type)
 
-    def predict_created(self, desired):
+    def write_create(self, plan):
+        created = super().write_create(plan)
+        if plan.found.sample is None and plan.options.uses_backends:
+            # No integration showed the server's backends before: the new one does. Unknown ones are silently ignored.
+            self._undo_if_channels_missing(missing_channels(plan.desired, created), created)
+        return created
+
+    def _undo_if_channels_missing(self, missing, created):
+        if not missing:
+            return
+        try:
+            self.client.delete(self.item_path(created))
+        except OnCallAPIError as exc:
+            fail_on_missing_channels(missing, " The integration just created (id %s) could not be deleted again and is still there: %s"
+                                     % (created.get("id"), exc))
+        fail_on_missing_channels(missing, " The integration just created was deleted again.")
+
+    def predict_created(self, plan):
         """The object a create would return: server-made fields and whatever the task did not set are null."""
-        sample = self._sample
+        desired, sample = plan.desired, plan.found.sample
         if sample is not None:
             templates = nulled(sample.get("templates") or {})
             route = nulled(sample.get("default_route") or {})
@@ -353,19 +366,30 @@ class Integration(Resource):
                              **{channel: nulled(dict.fromkeys(fields)) for channel, fields in BUILTIN_CHANNELS.items()})
             route = {"id": None, "escalation_chain_id": None,
                      "slack": {"channel_id": None, "enabled": None}, "telegram": {"id": None, "enabled": None}}
-        predicted = {
+        return {
             "maintenance_mode": None, "maintenance_started_at": None, "maintenance_end_at": None,
             "id": None,
             "name": desired.get("name"),
             "description_short": desired.get("description_short"),
             "team_id": desired.get("team_id"),
             "link": None, "inbound_email": None,
-            "type": self.params["type"],
+            "type": plan.options.type,
             "templates": apply_changes(templates, desired.get("templates", {})),
             "heartbeat": None,
             "default_route": apply_changes(route, desired.get("default_route", {})),
         }
-        return predicted
+
+
+def fail_on_missing_channels(missing, suffix=""):
+    if missing:
+        raise OnCallError("this OnCall server has no messaging backend for %s (msteams exists only on Grafana Cloud; "
+                          "other backends can be disabled by the server's settings); nothing was written.%s"
+                          % (", ".join(missing), suffix))
+
+
+def backends_used(desired):
+    return ["templates.%s" % c for c in desired.get("templates", {}) if c in BACKEND_CHANNELS] + \
+        ["default_route.%s" % b for b in desired.get("default_route", {}) if b in ROUTE_BACKENDS]
 
 
 # ---------------------------------------------------------------------- reading and exporting
@@ -382,23 +406,21 @@ INTEGRATION_INFO_MODULE_KWARGS = dict(mutually_exclusive=[("team_id", "team")])
 SERVER_MANAGED_TYPES = ("direct_paging",)
 
 
-def list_integrations(module, client):
+def list_integrations(params, client, names):
     """The integrations matching the filters, as the API returns them (plus ``params`` when exporting).
 
     Team and type are filtered here: the server's team_id filter answers 500 on self-hosted OnCall.
     """
-    params = module.params
-    wanted_id = params.get("id") or None
-    check_object_id("id", wanted_id, INTEGRATION_ID, "CFRPV98RPR1U8")
+    wanted_id = given_id("id", params.get("id"), INTEGRATION_ID)
     if params.get("team") is not None and not params["team"].strip():
         raise OnCallError("team must not be empty; to list integrations without a team, set team_id to \"\"")
     name = params["name"].strip() if params.get("name") is not None else None
-    team_id = resolve_team(params, NameResolver(client, module.check_mode, module.warn))
+    team_id = team_id_of(check_name("team", params.get("team")), params.get("team_id"), names)
     if wanted_id is not None:
         found = client.get_or_none("integrations/%s/" % wanted_id)
         items = [found] if found is not None else []
     elif name is not None:
-        items = client.list_all("integrations/", {"name": name})
+        items = exact_matches(client, INTEGRATION, name)
     else:
         items = client.list_all("integrations/")
     if name is not None:

@@ -2,67 +2,58 @@
 # Copyright (c) 2026, oncall.grafana contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Names instead of opaque ids: one filtered request per distinct name, shared by every module.
+"""Objects found by name: the one lookup rule ("exact name, one match or fail naming the candidates") and the
+task's name-to-id cache, one filtered request per distinct name.
 
 This file is private to the collection: its names may change in any release.
 """
 
 from __future__ import annotations
 
-import re
-
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 
 
 class NamedKind:
-    """Where objects of one kind are listed, how the list filters by name, and which field is the id."""
+    """Where objects of one kind are listed, how the list filters by name, which field is the id, and the
+    option a task sets instead of the name to pick one of several."""
 
-    def __init__(self, label, path, name_filter, name_field, id_field, hint=""):
+    def __init__(self, label, path, id_option, name_filter="name", name_field="name", id_field="id", hint=""):
         self.label = label
         self.path = path
+        self.id_option = id_option
         self.name_filter = name_filter
         self.name_field = name_field
         self.id_field = id_field
         self.hint = hint
 
 
-TEAM = NamedKind("team", "teams/", "name", "name", "id",
+TEAM = NamedKind("team", "teams/", "team_id",
                  hint=" OnCall copies teams from Grafana; a team just created in Grafana can take a while to appear.")
-ESCALATION_CHAIN = NamedKind("escalation chain", "escalation_chains/", "name", "name", "id")
-INTEGRATION = NamedKind("integration", "integrations/", "name", "name", "id",
-                        hint=" When several teams have an integration of that name, use integration_id.")
-SLACK_CHANNEL = NamedKind("Slack channel", "slack_channels/", "channel_name", "name", "slack_id",
+ESCALATION_CHAIN = NamedKind("escalation chain", "escalation_chains/", "escalation_chain_id")
+INTEGRATION = NamedKind("integration", "integrations/", "integration_id")
+SLACK_CHANNEL = NamedKind("Slack channel", "slack_channels/", "slack.channel_id", name_filter="channel_name", id_field="slack_id",
                           hint=" Only channels of the Slack workspace connected to OnCall are listed, archived ones excepted.")
 
 
-def reference(value):
-    """References to other objects: the empty string means "none", which the API spells null."""
-    return value if value != "" else None
+def exact_matches(client, kind, name):
+    """The objects of ``kind`` named exactly ``name``: the server's name filter, checked again here."""
+    return [item for item in client.list_all(kind.path, {kind.name_filter: name}) if item.get(kind.name_field) == name]
 
 
-def check_object_id(option, value, pattern, example):
-    """An id goes into a URL path: check its shape before any request."""
-    if value is not None and not pattern.match(value):
-        raise OnCallError("%s must be an OnCall id such as %s (a letter, then upper-case letters and digits), got %r"
-                          % (option, example, value))
+def pick_one(matches, what, fix, describe=None):
+    """The one object in ``matches``, None when there is none; several fail, naming each and the option that picks one.
 
-
-# Public primary keys of the objects whose ids go into URL paths or bodies.
-INTEGRATION_ID = re.compile(r"^C[0-9A-Z]+$")
-TEAM_ID = re.compile(r"^T[0-9A-Z]+$")
+    ``what`` says what was looked for ("integration name 'x'"), ``fix`` the option(s) that disambiguate,
+    ``describe(item)`` how a candidate is shown (its id by default).
+    """
+    if len(matches) > 1:
+        shown = ", ".join(describe(item) if describe else str(item.get("id")) for item in matches)
+        raise OnCallError("%s is ambiguous: %d match: %s. Set %s to pick one; nothing was changed" % (what, len(matches), shown, fix))
+    return matches[0] if matches else None
 
 
 class NameNotFound(OnCallError):
     """No object has the name: for a delete, the object the task means cannot exist either."""
-
-
-def resolve_team(params, names):
-    """team (a name) or team_id, as the API spells it: None when the task does not manage the team, "" for none."""
-    if params.get("team") is not None:
-        if not params["team"].strip():
-            raise OnCallError("team must not be empty; to say none, set team_id to \"\"")
-        return names.resolve(TEAM, params["team"].strip())
-    return params.get("team_id")
 
 
 def placeholder(kind, name):
@@ -72,6 +63,16 @@ def placeholder(kind, name):
 
 def is_placeholder(value):
     return isinstance(value, str) and value.startswith("<") and value.endswith(">")
+
+
+def check_name(option, value, none_option=None):
+    """A name option, trimmed; never empty ("" would be ambiguous with "none", which the id option says)."""
+    if value is None:
+        return None
+    trimmed = value.strip()
+    if not trimmed:
+        raise OnCallError("%s must not be empty%s" % (option, "; to say none, set %s to \"\"" % none_option if none_option else ""))
+    return trimmed
 
 
 class NameResolver:
@@ -89,8 +90,6 @@ class NameResolver:
         self._cache = {}
 
     def resolve(self, kind, name):
-        if not name:
-            raise OnCallError("a %s name must not be empty; to say none, use the id option with \"\"" % kind.label)
         key = (kind.label, name)
         if key not in self._cache:
             self._cache[key] = self._lookup(kind, name)
@@ -102,12 +101,10 @@ class NameResolver:
             self._cache.setdefault((kind.label, item.get(kind.name_field)), item.get(kind.id_field))
 
     def _lookup(self, kind, name):
-        found = [item for item in self.client.list_all(kind.path, {kind.name_filter: name}) if item.get(kind.name_field) == name]
-        if len(found) > 1:
-            raise OnCallError("%s name %r is ambiguous: %d match (%s); use the id option instead"
-                              % (kind.label, name, len(found), ", ".join(str(item.get(kind.id_field)) for item in found)))
-        if found:
-            return found[0][kind.id_field]
+        found = pick_one(exact_matches(self.client, kind, name), "%s name %r" % (kind.label, name), kind.id_option,
+                         describe=lambda item: str(item.get(kind.id_field)))
+        if found is not None:
+            return found[kind.id_field]
         message = "%s %r not found in OnCall.%s" % (kind.label, name, kind.hint)
         if self.check_mode:
             if self.warn is not None:
@@ -115,3 +112,8 @@ class NameResolver:
                           "where its id would be." % (message, placeholder(kind, name)))
             return placeholder(kind, name)
         raise NameNotFound(message)
+
+
+def team_id_of(team, team_id, names):
+    """The team a task means, as the API spells it: ``team`` (a name) resolved, else ``team_id``; None when not managed."""
+    return names.resolve(TEAM, team) if team is not None else team_id

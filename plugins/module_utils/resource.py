@@ -4,16 +4,16 @@
 
 """The generic resource layer: one state machine for every OnCall object a module manages.
 
-A subclass says where the object lives, how to find it and what the task wants; this class does the
-rest once for all modules: present/absent, the minimal write, check mode, Ansible's diff, the result,
-and the "never create twice" rule for POSTs whose outcome is unknown.
+A subclass says where the object lives, how its options are normalised, how to find it and what the task
+wants; this class does the rest once for all modules: present/absent, the minimal write, check mode,
+the diff, the result, and the "never create twice" rule for POSTs whose outcome is unknown.
 
+It takes plain values (the task's options, a client, the modes and a warn callback), never an Ansible
+module, so a module that manages many objects builds one resource per object the same way a module does.
 This file is private to the collection: its names may change in any release.
 """
 
 from __future__ import annotations
-
-import copy
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
@@ -23,14 +23,36 @@ from ansible_collections.oncall.grafana.plugins.module_utils.names import NameRe
 CREATE, UPDATE, DELETE, NOTHING = "create", "update", "delete", "nothing"
 
 
-class Plan:
-    """The one write a task needs for one object: ``action`` is CREATE, UPDATE, DELETE or NOTHING."""
+class Found:
+    """What find() read: the object (None: there is none) and what later steps need from the same reads.
 
-    def __init__(self, action, current, desired, changes=None):
-        self.action = action
+    ``sample``: any object of the kind seen on the server (it shows which messaging backends the server has);
+    ``siblings``: the other objects of the same ordered list (a route's routes), in order, when read.
+    """
+
+    def __init__(self, current, sample=None, siblings=None):
         self.current = current
+        self.sample = sample if sample is not None else current
+        self.siblings = siblings
+
+
+class Plan:
+    """The one write a task needs for one object: ``action`` is CREATE, UPDATE, DELETE or NOTHING.
+
+    ``options`` are the task's options with names resolved, ``desired`` the managed fields as the API spells
+    them, ``changes`` the nested part of desired that differs from ``found.current``.
+    """
+
+    def __init__(self, action, options, found, desired, changes=None):
+        self.action = action
+        self.options = options
+        self.found = found
         self.desired = desired
         self.changes = changes or {}
+
+    @property
+    def current(self):
+        return self.found.current
 
 
 def post_once(client, path, body, find, label):
@@ -39,7 +61,7 @@ def post_once(client, path, body, find, label):
     When the outcome is unknown (timeout, connection lost), ``find()`` looks the object up first: if it is
     there, it was created and the task goes on with it; if not, the POST is sent once more.
     A POST answered 5xx is never sent again: the object is looked up once, so the failure can say
-    whether the server created it anyway, and the task fails with the server's answer.
+    whether the server created it anyway (``created``), and the task fails with the server's answer.
     """
     for attempt in (1, 2):
         try:
@@ -52,10 +74,8 @@ def post_once(client, path, body, find, label):
             if server_error:
                 if found is None:
                     raise
-                error = OnCallAPIError(exc.method, exc.path, exc.status, "%s; the %s was created nonetheless (id %s), "
-                                       "a re-run manages it" % (exc.message, label, found.get("id")), body=exc.body)
-                error.created = found
-                raise error from exc
+                raise OnCallAPIError(exc.method, exc.path, exc.status, "%s; the %s was created nonetheless (id %s), a re-run manages it"
+                                     % (exc.message, label, found.get("id")), body=exc.body, created=found) from exc
             if found is not None:
                 return found
             if attempt == 2:
@@ -64,7 +84,11 @@ def post_once(client, path, body, find, label):
 
 
 class Resource:
-    """Base class; subclasses set the class attributes and implement the hooks marked below."""
+    """Base class; subclasses set the class attributes and implement the hooks marked below.
+
+    ``options`` are the task's options as Ansible validated them; the constructor normalises them once (and
+    fails on a bad one, before any request) into ``self.options``, which nothing edits afterwards.
+    """
 
     #: list endpoint, relative to /api/v1/ (``"integrations/"``)
     path = None
@@ -76,155 +100,142 @@ class Resource:
     diff_always = ()
     #: top-level keys never shown in a diff: secrets (ingest links) and fields the server changes on its own
     diff_hidden = ()
+    #: how to create the object instead, for the "no such id" message
+    create_hint = ""
 
-    def __init__(self, module, client, names=None):
-        self.module = module
+    def __init__(self, options, client, check_mode=False, diff=False, warn=None, names=None):
         self.client = client
+        self.check_mode = check_mode
+        self.diff = diff
+        self.warn = warn or (lambda message: None)
         #: the task's name-to-id cache; modules that manage many objects share one across them
-        self.names = names or NameResolver(client, module.check_mode, module.warn)
-        # A private copy: subclasses normalise it (trimmed names, resolved ids) while the task's own
-        # arguments, which Ansible echoes back as the invocation, stay as the user wrote them.
-        self.params = copy.deepcopy(module.params)
-        #: keys a subclass adds to the module result (for example, that a route was re-created)
-        self.extra_result = {}
-        self.check_mode = module.check_mode
+        self.names = names or NameResolver(client, check_mode, self.warn)
+        self.options = self.normalize(options)
 
     # ------------------------------------------------------------------ hooks
 
-    def validate_params(self):
-        """Raise OnCallError for a bad option; runs before any request."""
-
-    def resolve_names(self):
-        """Turn the names a task uses into ids (one request per distinct name); runs before the lookup."""
-
-    def find(self):
-        """The existing object, or None. Raise OnCallError when the match is ambiguous."""
+    def normalize(self, options):
+        """The task's options as a new value this resource reads (trimmed, ids checked); raise OnCallError for a bad one."""
         raise NotImplementedError
 
-    def desired(self, current):
+    def resolve(self, options):
+        """``options`` with the names a task uses turned into ids (one request per distinct name): a new value."""
+        return options
+
+    def find(self, options):
+        """A Found: the existing object, or None. Raise OnCallError when the match is ambiguous."""
+        raise NotImplementedError
+
+    def desired(self, options, found):
         """The managed fields as the API spells them; None means "null"; absent keys are not managed.
 
-        ``current`` is the existing object (None on create), for options such as purges whose meaning
+        ``found.current`` is the existing object (None on create), for options such as purges whose meaning
         depends on what exists.
         """
         raise NotImplementedError
 
-    def check_create(self, desired):
-        """Raise OnCallError when the object cannot be created as asked (runs before any write)."""
+    def check_create(self, plan):
+        """Raise OnCallError when the object cannot be created as planned (runs before any write)."""
 
-    def check_update(self, current, desired):
-        """Raise OnCallError when the existing object cannot be made as asked (runs before any write)."""
+    def check_update(self, plan):
+        """Raise OnCallError when the existing object cannot be made as planned (runs before any write)."""
 
-    def check_delete(self, current):
+    def check_delete(self, plan):
         """Raise OnCallError when the object found must not be deleted (runs before any write)."""
 
-    def create_body(self, desired):
-        return dict(desired)
+    def create_body(self, plan):
+        return dict(plan.desired)
 
-    def update_body(self, changes, current, desired):
-        """The PUT body for ``changes`` (the nested subset of desired that differs); some APIs need more."""
-        return changes
+    def update_body(self, plan):
+        """The PUT body for ``plan.changes`` (the nested subset of desired that differs); some APIs need more."""
+        return plan.changes
 
-    def write_update(self, current, changes, desired):
+    def write_update(self, plan):
         """Send the update; returns the object as the server now has it."""
-        return self.client.put(self.item_path(current), self.update_body(changes, current, desired))
+        return self.client.put(self.item_path(plan.current), self.update_body(plan))
 
-    def predict_update(self, current, changes, desired):
+    def predict_update(self, plan):
         """What write_update would return, for check mode."""
-        return apply_changes(current, changes)
+        return apply_changes(plan.current, plan.changes)
 
-    def predict_created(self, desired):
+    def write_create(self, plan):
+        """Send the create (at most once, see post_once); returns the object as the server made it."""
+        return post_once(self.client, self.path, self.create_body(plan), lambda: self.find_created(plan), self.label)
+
+    def predict_created(self, plan):
         """What a create would return, for check mode: server-made fields are None."""
-        return dict(desired)
+        return dict(plan.desired)
 
-    def after_create(self, created):
-        """Verify a fresh object; may delete it and raise. Returns the object to report."""
-        return created
+    def find_created(self, plan):
+        """Look the object up afresh, after a create whose answer was lost."""
+        return self.find(plan.options).current
+
+    def result_extra(self, plan):
+        """Keys a subclass adds to the module result (for example, that a route was re-created)."""
+        return {}
 
     def name_of(self, obj):
         return obj.get("name") or obj.get("id") or ""
-
-    #: how to create the object instead, for the "no such id" message
-    create_hint = ""
-
-    def find_by_id(self, object_id):
-        """The object with this id; None when absent and the task deletes it; an error when the task wants it."""
-        return self.checked_by_id(object_id, self.client.get_or_none("%s%s/" % (self.path, object_id)))
-
-    def checked_by_id(self, object_id, found):
-        """``found`` (the object with this id, or None), failing when it is missing and the task wants it."""
-        if found is None and self.params.get("state") == "present":
-            raise OnCallError("no %s with id %s (%s)" % (self.label, object_id, self.create_hint))
-        return found
 
     # ------------------------------------------------------------------ the state machine
 
     def item_path(self, obj):
         return "%s%s/" % (self.path, obj["id"])
 
+    def find_by_id(self, object_id, state):
+        """The object with this id; None when absent and the task deletes it; an error when the task wants it."""
+        return self.checked_by_id(object_id, self.client.get_or_none("%s%s/" % (self.path, object_id)), state)
+
+    def checked_by_id(self, object_id, found, state):
+        """``found`` (the object with this id, or None), failing when it is missing and the task wants it."""
+        if found is None and state == "present":
+            raise OnCallError("no %s with id %s (%s)" % (self.label, object_id, self.create_hint))
+        return found
+
     def run(self):
-        """Validate, plan and apply: the whole task for a single-object module."""
-        self.validate_params()
+        """Plan and apply: the whole task for a single-object module."""
         return self.apply(self.plan())
 
     def plan(self):
         """Read what exists and decide the one write the task needs; every check runs here, before any write.
 
-        validate_params() must have run. Modules that manage many objects plan them all before applying any.
+        The steps, in order: names to ids (resolve), the existing object (find), what the task wants of it
+        (desired), the action, and the checks of that action. Modules that manage many objects plan them all
+        before applying any.
         """
-        self.resolve_names()
-        current = self.find()
-        desired = self.desired(current)
-        if self.params.get("state") == "absent":
-            if current is None:
-                return Plan(NOTHING, None, desired)
-            self.check_delete(current)
-            return Plan(DELETE, current, desired)
+        options = self.resolve(self.options)
+        found = self.find(options)
+        desired = self.desired(options, found)
+        current = found.current
+        if options.state == "absent":
+            plan = Plan(DELETE if current is not None else NOTHING, options, found, desired)
+            if current is not None:
+                self.check_delete(plan)
+            return plan
         if current is None:
-            self.check_create(desired)
-            return Plan(CREATE, None, desired)
-        self.check_update(current, desired)
+            plan = Plan(CREATE, options, found, desired)
+            self.check_create(plan)
+            return plan
         changes = changed_subset(desired, current)
-        return Plan(UPDATE if changes else NOTHING, current, desired, changes)
+        plan = Plan(UPDATE if changes else NOTHING, options, found, desired, changes)
+        self.check_update(plan)
+        return plan
 
     def apply(self, plan):
         """Send the planned write (none in check mode) and return the module result."""
+        shape = self.diff_shape(plan.desired)
         if plan.action == DELETE:
-            return self._delete(plan.current, plan.desired)
+            if not self.check_mode:
+                # A 404 here means someone else deleted it meanwhile: the goal is reached either way.
+                self.client.delete(self.item_path(plan.current))
+            return self.result(plan, {}, project(plan.current, shape), {}, plan.current)
         if plan.action == CREATE:
-            return self._create(plan.desired)
+            created = self.predict_created(plan) if self.check_mode else self.write_create(plan)
+            return self.result(plan, created, {}, project(created, shape), created)
         if plan.action == UPDATE:
-            return self._update(plan.current, plan.changes, plan.desired)
-        return self._result(False, plan.current or {})
-
-    def _delete(self, current, desired):
-        if not self.check_mode:
-            # A 404 here means someone else deleted it meanwhile: the goal is reached either way.
-            self.client.delete(self.item_path(current))
-        return self._result(True, {}, before=project(current, self.diff_shape(desired)), after={}, subject=current)
-
-    def _create(self, desired):
-        if self.check_mode:
-            created = self.predict_created(desired)
-        else:
-            created = self.after_create(self._post_once(self.create_body(desired)))
-        shape = self.diff_shape(desired)
-        return self._result(True, created, before={}, after=project(created, shape), subject=created)
-
-    def _update(self, current, changes, desired):
-        if self.check_mode:
-            updated = self.predict_update(current, changes, desired)
-        else:
-            updated = self.write_update(current, changes, desired)
-        shape = self.diff_shape(desired)
-        return self._result(True, updated, before=project(current, shape), after=project(updated, shape), subject=current)
-
-    def find_again(self):
-        """Look the object up afresh, after a create whose answer was lost (a subclass may have read it from a cache)."""
-        return self.find()
-
-    def _post_once(self, body):
-        return post_once(self.client, self.path, body, self.find_again, self.label)
+            updated = self.predict_update(plan) if self.check_mode else self.write_update(plan)
+            return self.result(plan, updated, project(plan.current, shape), project(updated, shape), plan.current)
+        return dict(self.result_extra(plan), changed=False, **{self.result_key: plan.current or {}})
 
     # ------------------------------------------------------------------ result and diff
 
@@ -233,14 +244,10 @@ class Resource:
         shape.update({key: value for key, value in desired.items() if key not in self.diff_hidden})
         return shape
 
-    def _result(self, changed, obj, before=None, after=None, subject=None):
-        result = dict(self.extra_result, changed=changed, **{self.result_key: obj})
-        if changed and self.module._diff:
-            name = self.name_of(subject or obj)
-            result["diff"] = {
-                "before": before,
-                "after": after,
-                "before_header": "%s %s" % (self.label, name),
-                "after_header": "%s %s" % (self.label, name),
-            }
+    def result(self, plan, obj, before, after, subject):
+        """The module result of a change: the object as it now is, and Ansible's diff when asked for."""
+        result = dict(self.result_extra(plan), changed=True, **{self.result_key: obj})
+        if self.diff:
+            header = "%s %s" % (self.label, self.name_of(subject or obj))
+            result["diff"] = {"before": before, "after": after, "before_header": header, "after_header": header}
         return result

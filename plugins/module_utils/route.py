@@ -2,27 +2,38 @@
 # Copyright (c) 2026, oncall.grafana contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""OnCall routes (an integration's non-default routes) on top of the resource layer.
+"""One route of an integration (oncall_route) on top of the resource layer.
 
-Contract facts used here (routes section): no uniqueness at all, so identity is (integration,
-routing_type, routing_regex) within the integration's routes; the server validates routing_regex with
-the routing_type of the *request*; positions are raw order values with gaps, moved with move-to
-semantics; ``escalation_chain_id: null`` is refused on update; the default route
-(``is_the_last_route``) belongs to the integration and is never touched here.
+A route is found by id, or by (integration, routing_type, routing_regex) among the integration's routes;
+its place in the order is planned by the same ordered-list planner as a whole list of routes. The default
+route belongs to the integration and is never touched here.
 This file is private to the collection: its names may change in any release.
 """
 
 from __future__ import annotations
 
-import copy
-import re
+from dataclasses import dataclass, replace
 
-from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, prune_unset
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION, INTEGRATION_ID, NameResolver, check_object_id, is_placeholder
-from ansible_collections.oncall.grafana.plugins.module_utils.resource import Resource, post_once
+from ansible_collections.oncall.grafana.plugins.module_utils.ids import INTEGRATION_ID, ROUTE_ID, check_id, given_id, reference
+from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION, check_name, is_placeholder
+from ansible_collections.oncall.grafana.plugins.module_utils.ordered_list import DELETE, Placement, Slot, Target
+from ansible_collections.oncall.grafana.plugins.module_utils.resource import Found, Resource
+from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
+    ROUTING_KEYS,
+    check_routing_term,
+    clears_chain,
+    fail_on_missing_backends,
+    non_default,
+    ordered,
+    pick_route,
+    post_route,
+    predicted_new_route,
+    recreate_body,
+    trimmed_term,
+)
 from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
-    NEW_ROUTE_TARGETS,
     ROUTING_EXCLUSIVE,
     ROUTING_OPTIONS,
     check_routing_names,
@@ -30,16 +41,6 @@ from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     normalize_routing,
     resolve_routing_names,
 )
-
-try:
-    from jinja2 import Environment, TemplateSyntaxError
-    HAS_JINJA2 = True
-except ImportError:  # the server still validates; only the early local check is lost
-    HAS_JINJA2 = False
-
-ROUTE_ID = re.compile(r"^R[0-9A-Z]+$")
-REGEX_MAX = 1024
-ROUTING_KEYS = tuple(ROUTING_OPTIONS)
 
 ROUTE_ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -64,62 +65,56 @@ ROUTE_INFO_MODULE_KWARGS = dict(mutually_exclusive=[("integration", "integration
                                 required_one_of=[("integration", "integration_id")])
 
 
-def check_routing_term(routing_type, term):
-    """Refuse a term the server would refuse, before any write: OnCall compiles regexes with Python's re."""
-    if len(term) > REGEX_MAX:
-        raise OnCallError("routing_regex is %d characters long; OnCall allows at most %d" % (len(term), REGEX_MAX))
-    if routing_type == "jinja2":
-        if HAS_JINJA2:
-            try:
-                Environment().parse(term)
-            except TemplateSyntaxError as exc:
-                raise OnCallError("routing_regex is not a valid Jinja2 template: %s" % exc) from None
-    else:
-        try:
-            re.compile(term)
-        except re.error as exc:
-            raise OnCallError("routing_regex is not a valid regular expression: %s" % exc) from None
+@dataclass(frozen=True)
+class RouteOptions:
+    """One route task's options, normalised: the term trimmed and checked, ids checked, unset routing keys dropped.
 
-
-def recreate_body(current, changes):
-    """The POST body of a route that replaces ``current`` with ``changes`` applied (to clear its chain)."""
-    merged = apply_changes(current, changes)
-    body = {key: merged.get(key) for key in ("routing_type", "routing_regex", "escalation_chain_id")}
-    # Slack, Telegram and every messaging backend, as the old route had them (or as the task changes them).
-    body.update({key: value for key, value in merged.items() if isinstance(value, dict)})
-    return body
-
-
-def find_new_route(client, body, known):
-    """The route a POST of ``body`` made, if it did: the same match, and an id not among the ``known`` ones.
-
-    Routes have no uniqueness, so after a lost answer only the ids read before tell the new route from an
-    old one with the same match (the one a re-create replaces, a duplicate).
+    ``integration`` is a name until resolve() turns it into ``integration_id``; ``routing`` holds the route's
+    targets (chain, Slack, Telegram, backends) as the task sets them.
     """
-    found = [route for route in client.list_all("routes/", {"integration_id": body["integration_id"]})
-             if route["id"] not in known and route.get("routing_type") == body.get("routing_type")
-             and route.get("routing_regex") == body.get("routing_regex")]
-    return found[0] if found else None
+
+    state: str
+    id: str
+    integration: str
+    integration_id: str
+    routing_type: str
+    routing_regex: str
+    position: int
+    routing: dict
 
 
-def fail_on_missing_backends(missing):
-    if missing:
-        raise OnCallError("this OnCall server's routes have no %s messaging backend (msteams exists only on Grafana Cloud); "
-                          "nothing was written" % ", ".join(missing))
+def route_options(params):
+    """RouteOptions from the module's params; every check that needs no request."""
+    route_id = given_id("id", params.get("id"), ROUTE_ID)
+    options = RouteOptions(
+        state=params.get("state") or "present", id=route_id,
+        integration=check_name("integration", params.get("integration")),
+        integration_id=given_id("integration_id", params.get("integration_id"), INTEGRATION_ID),
+        routing_type=params.get("routing_type"),
+        routing_regex=trimmed_term(params["routing_regex"]) if params.get("routing_regex") is not None else None,
+        position=params.get("position"),
+        routing=prune_unset({key: params.get(key) for key in ROUTING_KEYS}),
+    )
+    if route_id is None and options.integration is None and options.integration_id is None:
+        raise OnCallError("integration or integration_id is required unless id is given")
+    if route_id is None and options.routing_regex is None:
+        raise OnCallError("routing_regex is required unless id is given: with the integration and routing_type it identifies the route")
+    if options.routing_regex is not None and (options.routing_type or route_id is None):
+        # With id and no routing_type, the stored type decides: checked once the route is read.
+        check_routing_term(options.routing_type or "regex", options.routing_regex)
+    if options.position is not None and options.position < 0:
+        raise OnCallError("position is a 0-based index among the integration's routes, got %d" % options.position)
+    check_routing_names({key: params.get(key) for key in ROUTING_KEYS})
+    return options
 
 
-def ordered(routes):
-    """An integration's routes as OnCall applies them: non-default routes by position, the default route last."""
-    regular = sorted((route for route in routes if not route.get("is_the_last_route")), key=lambda route: route.get("position") or 0)
-    return regular + [route for route in routes if route.get("is_the_last_route")]
+def integration_id_of(integration, integration_id, names):
+    return names.resolve(INTEGRATION, integration) if integration is not None else integration_id
 
 
-def integration_id_of(params, names):
-    if params.get("integration") is not None:
-        if not params["integration"].strip():
-            raise OnCallError("integration must not be empty")
-        return names.resolve(INTEGRATION, params["integration"].strip())
-    return params.get("integration_id")
+def integration_routes(client, integration_id):
+    """Every route of the integration, the default one included (none for an integration check mode has yet to create)."""
+    return [] if is_placeholder(integration_id) else client.list_all("routes/", {"integration_id": integration_id})
 
 
 class Route(Resource):
@@ -133,225 +128,160 @@ class Route(Resource):
         # Routes have no name: the diff header names them by what they match.
         return obj.get("routing_regex") or obj.get("id") or ""
 
-    def __init__(self, module, client, names=None):
-        super().__init__(module, client, names)
-        self._siblings = None   # the integration's non-default routes, in order
-        self._sample = None     # any route of the integration: it lists the server's messaging backends
+    def normalize(self, options):
+        return route_options(options)
 
-    # ------------------------------------------------------------------ options
-
-    def validate_params(self):
-        params = self.params
-        for key in ("id", "integration_id"):
-            if params.get(key) == "":
-                params[key] = None
-        check_object_id("id", params.get("id"), ROUTE_ID, "RVBE4RKQSCGJ2")
-        check_object_id("integration_id", params.get("integration_id"), INTEGRATION_ID, "CFRPV98RPR1U8")
-        if params.get("id") is None and params.get("integration") is None and params.get("integration_id") is None:
-            raise OnCallError("integration or integration_id is required unless id is given")
-        if params.get("routing_regex") is not None:
-            # OnCall trims it (DRF CharField), so an untrimmed term would never compare equal.
-            params["routing_regex"] = params["routing_regex"].strip()
-            if not params["routing_regex"]:
-                raise OnCallError("routing_regex must not be empty")
-        if params.get("id") is None and params.get("routing_regex") is None:
-            raise OnCallError("routing_regex is required unless id is given: with the integration and routing_type it identifies the route")
-        if params.get("routing_regex") is not None and (params.get("routing_type") or params.get("id") is None):
-            # With id and no routing_type, the stored type decides: checked once the route is read.
-            check_routing_term(params.get("routing_type") or "regex", params["routing_regex"])
-        if params.get("position") is not None and params["position"] < 0:
-            raise OnCallError("position is a 0-based index among the integration's routes, got %d" % params["position"])
-        check_routing_names({key: params.get(key) for key in ROUTING_KEYS})
-
-    def resolve_names(self):
-        params = self.params
-        names = self.names
-        params["integration_id"] = integration_id_of(params, names)
-        params.pop("integration", None)
-        if params.get("state") == "absent":
-            return
-        routing = {key: params[key] for key in ROUTING_KEYS if params.get(key) is not None}
-        resolve_routing_names(routing, names)
-        for key in ROUTING_KEYS:
-            params[key] = routing.get(key)
+    def resolve(self, options):
+        integration_id = integration_id_of(options.integration, options.integration_id, self.names)
+        if options.state == "absent":
+            return replace(options, integration=None, integration_id=integration_id)
+        return replace(options, integration=None, integration_id=integration_id, routing=resolve_routing_names(options.routing, self.names))
 
     # ------------------------------------------------------------------ identity
 
-    def find(self):
-        params = self.params
-        if params.get("id"):
-            found = self.find_by_id(params["id"])
-            if found is None:
-                return None
-            if found.get("is_the_last_route"):
-                raise OnCallError("route %s is the default route of integration %s; manage it with oncall.grafana.oncall_integration's "
-                                  "default_route" % (found["id"], found.get("integration_id")))
-            if params.get("integration_id") and found.get("integration_id") != params["integration_id"]:
-                raise OnCallError("route %s belongs to integration %s, not %s; a route cannot move to another integration"
-                                  % (found["id"], found.get("integration_id"), params["integration_id"]))
-            self._sample = found
-            if params.get("position") is not None and params.get("state") == "present":
-                self._load_siblings(found["integration_id"])
-            return found
-        self._load_siblings(params["integration_id"])
-        routing_type = params.get("routing_type") or "regex"
-        matches = [route for route in self._siblings
-                   if route.get("routing_type") == routing_type and route.get("routing_regex") == params["routing_regex"]]
-        if len(matches) > 1:
-            raise OnCallError("%d routes of integration %s match routing_type %s and routing_regex %r: %s. Set id to pick one; "
-                              "nothing was changed" % (len(matches), params["integration_id"], routing_type, params["routing_regex"],
-                                                       ", ".join("%s (position %s)" % (r["id"], r.get("position")) for r in matches)))
-        return matches[0] if matches else None
+    def find(self, options):
+        if options.id:
+            return self._find_by_id(options)
+        routes = integration_routes(self.client, options.integration_id)
+        siblings = non_default(routes)
+        current = pick_route(siblings, options.integration_id, options.routing_type or "regex", options.routing_regex)
+        return Found(current, sample=current or (routes[0] if routes else None), siblings=siblings)
 
-    def _load_siblings(self, integration_id):
-        if is_placeholder(integration_id):
-            # Check mode, and the integration does not exist yet: it has no routes.
-            routes = []
-        else:
-            routes = self.client.list_all(self.path, {"integration_id": integration_id})
-        self._sample = self._sample or (routes[0] if routes else None)
-        self._siblings = [route for route in ordered(routes) if not route.get("is_the_last_route")]
+    def _find_by_id(self, options):
+        found = self.find_by_id(options.id, options.state)
+        if found is None:
+            return Found(None)
+        if found.get("is_the_last_route"):
+            raise OnCallError("route %s is the default route of integration %s; manage it with oncall.grafana.oncall_integration's "
+                              "default_route" % (found["id"], found.get("integration_id")))
+        if options.integration_id and found.get("integration_id") != options.integration_id:
+            raise OnCallError("route %s belongs to integration %s, not %s; a route cannot move to another integration"
+                              % (found["id"], found.get("integration_id"), options.integration_id))
+        clearing = reference(options.routing.get("escalation_chain_id", "unset")) is None and found.get("escalation_chain_id") is not None
+        if options.state == "present" and (options.position is not None or clearing):
+            # Its place in the order is needed: to move it, or to put the route that replaces it there.
+            return Found(found, siblings=non_default(integration_routes(self.client, found["integration_id"])))
+        return Found(found)
 
     # ------------------------------------------------------------------ desired state
 
-    def desired(self, current):
-        params = self.params
+    def desired(self, options, found):
         desired = {}
-        if params.get("routing_type") is not None:
-            desired["routing_type"] = params["routing_type"]
-        elif current is None:
+        if options.routing_type is not None:
+            desired["routing_type"] = options.routing_type
+        elif found.current is None:
             desired["routing_type"] = "regex"
-        if params.get("routing_regex") is not None:
-            desired["routing_regex"] = params["routing_regex"]
-        desired.update(normalize_routing(prune_unset({key: params.get(key) for key in ROUTING_KEYS})))
-        target = self._target_position(current)
-        if target is not None:
-            desired["position"] = target
+        if options.routing_regex is not None:
+            desired["routing_regex"] = options.routing_regex
+        desired.update(normalize_routing(options.routing))
+        if options.state == "present":
+            position = self._position(options, found, desired)
+            if position is not None:
+                desired["position"] = position
         return desired
 
-    def _target_position(self, current):
-        """The raw position value to send, or None when the route is already where the task wants it.
+    def _position(self, options, found, fields):
+        """The raw position the route's write sends, or None when it stays where it is (or a create appends it).
 
-        Stored positions have gaps, so the task's index is compared with the route's index among its
-        siblings, and a move names the position of the route now at the wanted index (move-to semantics).
+        The route is placed with the ordered-list planner among its siblings, which all stay where they are:
+        at the task's index, or for a route re-created to clear its chain, in the old one's place.
         """
-        wanted = self.params.get("position")
-        if wanted is None or self._siblings is None:
+        current, siblings = found.current, found.siblings
+        recreated = current is not None and clears_chain(changed_subset(fields, current))
+        if siblings is None or (options.position is None and not recreated):
             return None
-        others = [route for route in self._siblings if current is None or route["id"] != current["id"]]
-        if current is not None:
-            index = [route["id"] for route in self._siblings].index(current["id"])
-            target = min(wanted, len(self._siblings) - 1)
-            return None if index == target else self._siblings[target]["position"]
-        if wanted < len(others):
-            return others[wanted]["position"]
-        return None  # a new route is appended at the end anyway
+        slots = [Slot(route.get("position") or 0, route) for route in siblings]
+        own = next((slot for slot in slots if current is not None and slot.item["id"] == current["id"]), None)
+        others = [slot for slot in slots if slot is not own]
+        index = min(options.position, len(others)) if options.position is not None else slots.index(own)
+        for rank, slot in enumerate(others):
+            slot.rank = rank if rank < index else rank + 1
+        targets = [Target(slot.rank, slot) for slot in others]
+        if own is not None:
+            own.rank = index
+        targets.append(Target(index, replaces=own) if recreated else Target(index, own))
+        writes = [write for write in Placement(slots, targets, staying=others).writes if write.kind != DELETE]
+        return writes[0].body.get("position") if writes else None
 
     # ------------------------------------------------------------------ checks
 
-    def check_create(self, desired):
-        if is_placeholder(self.params.get("integration_id")):
-            return
-        self._fail_on_missing_backends(desired, self._sample)
+    def check_create(self, plan):
+        if not is_placeholder(plan.options.integration_id) and plan.found.sample is not None:
+            fail_on_missing_backends(missing_route_backends(plan.desired, plan.found.sample))
 
-    def check_update(self, current, desired):
+    def check_update(self, plan):
+        desired, current = plan.desired, plan.current
         if "routing_regex" in desired or "routing_type" in desired:
             # Both are sent together and the server checks the term with the type of the request.
             check_routing_term(desired.get("routing_type", current.get("routing_type")), desired.get("routing_regex", current.get("routing_regex")))
-        self._fail_on_missing_backends(desired, current)
-
-    @staticmethod
-    def _fail_on_missing_backends(desired, sample):
-        fail_on_missing_backends(missing_route_backends(desired, sample) if sample is not None else [])
+        fail_on_missing_backends(missing_route_backends(desired, current))
 
     # ------------------------------------------------------------------ writes
 
-    def create_body(self, desired):
+    def create_body(self, plan):
         # escalation_chain_id is required on create, null meaning "no chain".
-        return dict({"integration_id": self.params["integration_id"], "escalation_chain_id": None}, **desired)
+        return dict({"integration_id": plan.options.integration_id, "escalation_chain_id": None}, **plan.desired)
 
-    def predict_created(self, desired):
-        predicted = {
-            "position": desired.get("position", self._next_position()),
-            "id": None,
-            "integration_id": self.params["integration_id"],
-            "escalation_chain_id": None,
-            "routing_type": "regex",
-            "routing_regex": None,
-            "is_the_last_route": False,
-        }
-        return apply_changes(dict(predicted, **copy.deepcopy(NEW_ROUTE_TARGETS)), desired)
+    def predict_created(self, plan):
+        return predicted_new_route(dict({"integration_id": plan.options.integration_id}, **plan.desired),
+                                   plan.desired.get("position", next_position(plan.found.siblings)))
 
-    def _next_position(self):
-        positions = [route.get("position") or 0 for route in self._siblings or []]
-        return max(positions) + 1 if positions else 0
-
-    def update_body(self, changes, current, desired):
-        body = dict(changes)
-        if "routing_regex" in changes or "routing_type" in changes:
+    def update_body(self, plan):
+        body = dict(plan.changes)
+        if "routing_regex" in body or "routing_type" in body:
             # Always together: the server validates routing_regex with the routing_type sent in the request.
-            body["routing_type"] = desired.get("routing_type", current.get("routing_type"))
-            body["routing_regex"] = desired.get("routing_regex", current.get("routing_regex"))
+            body["routing_type"] = plan.desired.get("routing_type", plan.current.get("routing_type"))
+            body["routing_regex"] = plan.desired.get("routing_regex", plan.current.get("routing_regex"))
         return body
 
-    def write_update(self, current, changes, desired):
-        if changes.get("escalation_chain_id", "unchanged") is not None:
-            return super().write_update(current, changes, desired)
-        return self._recreate(current, changes)
-
-    def predict_update(self, current, changes, desired):
-        predicted = apply_changes(current, changes)
-        if changes.get("escalation_chain_id", "unchanged") is None:
-            self._report_recreate(current)
-            predicted["id"] = None
-            position = self._recreate_position(current)
-            predicted["position"] = position if position is not None else self._next_position()
-        return predicted
-
-    def _recreate_position(self, current):
-        """The raw position that puts the new route where the task wants it (or where the old one is).
-
-        The new route is created while the old one still exists, so it is placed like a create among the
-        other routes; None means last (a create appends).
-        """
-        if self._siblings is None:
-            self._load_siblings(current["integration_id"])
-        others = [route for route in self._siblings if route["id"] != current["id"]]
-        wanted = self.params.get("position")
-        index = [route["id"] for route in self._siblings].index(current["id"]) if wanted is None else wanted
-        return others[index]["position"] if index < len(others) else None
-
-    def _recreate(self, current, changes):
-        """Clear a route's chain the only way OnCall allows: a new route in its place, then delete the old one.
-
-        OnCall refuses ``escalation_chain_id: null`` on update. The new route is made first, at the old
-        one's position, so alerts keep a route all along; its id is new.
-        """
-        self._report_recreate(current)
-        body = dict(recreate_body(current, changes), integration_id=current.get("integration_id"))
-        position = self._recreate_position(current)
-        if position is not None:
-            body["position"] = position
-        # After a lost answer, the lookup leaves out every route already read (the old one included), so it finds
-        # only a route this POST made.
-        known = {route["id"] for route in self._siblings} | {current["id"]}
-        created = post_once(self.client, self.path, body, lambda: find_new_route(self.client, body, known), self.label)
-        self.client.delete(self.item_path(current))
+    def write_update(self, plan):
+        if not clears_chain(plan.changes):
+            return super().write_update(plan)
+        # OnCall refuses a null chain on update: a new route is made in the old one's place first, so alerts keep a
+        # route all along, then the old one goes. After a lost answer, the lookup leaves out every route already
+        # read (the old one included), so it finds only a route this POST made.
+        self._warn_recreate(plan.current)
+        known = {route["id"] for route in plan.found.siblings or []} | {plan.current["id"]}
+        created = post_route(self.client, self._recreate_body(plan), known)
+        self.client.delete(self.item_path(plan.current))
         return created
 
-    def _report_recreate(self, current):
-        self.extra_result["recreated"] = True
-        self.extra_result["replaced_id"] = current["id"]
-        self.module.warn("OnCall cannot clear the escalation chain of route %s in place, so it is re-created without a chain, "
-                         "in its place in the order; its id changes" % current["id"])
+    def predict_update(self, plan):
+        predicted = apply_changes(plan.current, plan.changes)
+        if clears_chain(plan.changes):
+            self._warn_recreate(plan.current)
+            predicted["id"] = None
+            predicted["position"] = plan.desired.get("position", next_position(plan.found.siblings))
+        return predicted
+
+    def _recreate_body(self, plan):
+        changes = {key: value for key, value in plan.changes.items() if key != "position"}
+        body = dict(recreate_body(plan.current, changes), integration_id=plan.current.get("integration_id"))
+        if "position" in plan.desired:
+            body["position"] = plan.desired["position"]
+        return body
+
+    def _warn_recreate(self, current):
+        self.warn("OnCall cannot clear the escalation chain of route %s in place, so it is re-created without a chain, "
+                  "in its place in the order; its id changes" % current["id"])
+
+    def result_extra(self, plan):
+        if plan.current is not None and clears_chain(plan.changes):
+            return {"recreated": True, "replaced_id": plan.current["id"]}
+        return {}
 
 
-def list_routes(module, client):
+def next_position(siblings):
+    """Where a create without a position lands: after the highest raw position."""
+    positions = [route.get("position") or 0 for route in siblings or []]
+    return max(positions) + 1 if positions else 0
+
+
+def list_routes(params, client, names):
     """The routes of one integration in the order OnCall applies them, the default route last."""
-    integration_id = integration_id_of(module.params, NameResolver(client, module.check_mode, module.warn))
+    integration_id = integration_id_of(check_name("integration", params.get("integration")), params.get("integration_id"), names)
     if is_placeholder(integration_id):
         # Check mode, and the integration does not exist yet: it has no routes.
         return {"changed": False, "routes": []}
-    check_object_id("integration_id", integration_id, INTEGRATION_ID, "CFRPV98RPR1U8")
-    routes = client.list_all("routes/", {"integration_id": integration_id})
-    return {"changed": False, "routes": ordered(routes)}
+    check_id("integration_id", integration_id, INTEGRATION_ID)
+    return {"changed": False, "routes": ordered(client.list_all("routes/", {"integration_id": integration_id}))}

@@ -12,7 +12,8 @@ This file is private to the collection: its names may change in any release.
 from __future__ import annotations
 
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.names import ESCALATION_CHAIN, SLACK_CHANNEL, is_placeholder, reference
+from ansible_collections.oncall.grafana.plugins.module_utils.ids import reference
+from ansible_collections.oncall.grafana.plugins.module_utils.names import ESCALATION_CHAIN, SLACK_CHANNEL, is_placeholder
 
 # Messaging backends a route may lack (msteams exists only on Grafana Cloud).
 ROUTE_BACKENDS = ("msteams",)
@@ -53,12 +54,16 @@ def check_routing_names(routing, prefix=""):
 
 
 def resolve_routing_names(routing, names):
-    """Replace escalation_chain and slack.channel (names) by the ids they name, in place."""
-    if routing.get("escalation_chain") is not None:
-        routing["escalation_chain_id"] = names.resolve(ESCALATION_CHAIN, routing.pop("escalation_chain").strip())
-    slack = routing.get("slack") or {}
-    if slack.get("channel") is not None:
-        slack["channel_id"] = names.resolve(SLACK_CHANNEL, slack.pop("channel").strip().lstrip("#").strip())
+    """``routing`` with escalation_chain and slack.channel (names) replaced by the ids they name: a new dict."""
+    resolved = {key: dict(value) if isinstance(value, dict) else value for key, value in routing.items()}
+    chain = resolved.pop("escalation_chain", None)
+    if chain is not None:
+        resolved["escalation_chain_id"] = names.resolve(ESCALATION_CHAIN, chain.strip())
+    slack = resolved.get("slack") or {}
+    channel = slack.pop("channel", None)
+    if channel is not None:
+        slack["channel_id"] = names.resolve(SLACK_CHANNEL, channel.strip().lstrip("#").strip())
+    return resolved
 
 
 def normalize_routing(routing):

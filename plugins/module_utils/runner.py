@@ -4,6 +4,8 @@
 
 """The glue between AnsibleModule and the resource layer, so module files stay declarations.
 
+This is the only place that knows the Ansible module: below it, everything takes plain values (the task's
+options, a client, check mode, diff mode and a warn callback).
 This file is private to the collection: its names may change in any release.
 """
 
@@ -13,7 +15,8 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.oncall.grafana.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.oncall.grafana.plugins.module_utils.connection import client_from_params, with_connection_options
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError, PartialFailure
+from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver
 
 
 def build_module(argument_spec, **kwargs):
@@ -30,14 +33,21 @@ def run(module, work):
         client = client_from_params(module.params, on_retry=module.warn)
         result = work(client)
     except OnCallAPIError as exc:
-        module.fail_json(msg=str(exc), method=exc.method, path=exc.path, status=exc.status)
+        module.fail_json(msg=str(exc), **exc.where())
+    except PartialFailure as exc:
+        # A task that writes many objects says which were written before it failed, and which were not.
+        module.fail_json(msg=str(exc), changed=exc.changed, results=exc.applied, not_applied=exc.not_applied, **exc.where())
     except OnCallError as exc:
-        # A task that writes many objects says which were written before it failed (see fleet.py).
-        module.fail_json(msg=str(exc), **getattr(exc, "result", {}))
+        module.fail_json(msg=str(exc))
     else:
         module.exit_json(**result)
 
 
-def run_resource(module, resource_class):
-    """Run one resource task (present/absent) and exit."""
-    run(module, lambda client: resource_class(module, client).run())
+def run_task(module, task_class):
+    """Run a task object built like a resource, ``task_class(params, client, check_mode, diff, warn)``, and exit."""
+    run(module, lambda client: task_class(module.params, client, module.check_mode, module._diff, module.warn).run())
+
+
+def run_listing(module, list_function):
+    """Run an info module's ``list_function(params, client, names)`` and exit."""
+    run(module, lambda client: list_function(module.params, client, NameResolver(client, module.check_mode, module.warn)))

@@ -101,12 +101,12 @@ from ansible_collections.oncall.grafana.plugins.module_utils.escalation_chain im
     ESCALATION_CHAIN_MODULE_KWARGS,
     EscalationChain,
 )
-from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_resource
+from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_task
 
 
 def main():
     module = build_module(ESCALATION_CHAIN_ARGUMENT_SPEC, **ESCALATION_CHAIN_MODULE_KWARGS)
-    run_resource(module, EscalationChain)
+    run_task(module, EscalationChain)
 
 
 if __name__ == "__main__":

@@ -58,12 +58,12 @@ from ansible_collections.oncall.grafana.plugins.module_utils.escalation_chain im
     ESCALATION_CHAIN_INFO_MODULE_KWARGS,
     list_escalation_chains,
 )
-from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run
+from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_listing
 
 
 def main():
     module = build_module(ESCALATION_CHAIN_INFO_ARGUMENT_SPEC, **ESCALATION_CHAIN_INFO_MODULE_KWARGS)
-    run(module, lambda client: list_escalation_chains(module, client))
+    run_listing(module, list_escalation_chains)
 
 
 if __name__ == "__main__":

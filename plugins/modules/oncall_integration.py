@@ -423,12 +423,12 @@ integration:
 """
 
 from ansible_collections.oncall.grafana.plugins.module_utils.integration import INTEGRATION_ARGUMENT_SPEC, INTEGRATION_MODULE_KWARGS, Integration
-from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_resource
+from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_task
 
 
 def main():
     module = build_module(INTEGRATION_ARGUMENT_SPEC, **INTEGRATION_MODULE_KWARGS)
-    run_resource(module, Integration)
+    run_task(module, Integration)
 
 
 if __name__ == "__main__":

@@ -140,12 +140,12 @@ from ansible_collections.oncall.grafana.plugins.module_utils.integration import 
     INTEGRATION_INFO_MODULE_KWARGS,
     list_integrations,
 )
-from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run
+from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_listing
 
 
 def main():
     module = build_module(INTEGRATION_INFO_ARGUMENT_SPEC, **INTEGRATION_INFO_MODULE_KWARGS)
-    run(module, lambda client: list_integrations(module, client))
+    run_listing(module, list_integrations)
 
 
 if __name__ == "__main__":

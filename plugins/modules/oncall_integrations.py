@@ -419,12 +419,12 @@ not_applied:
 """
 
 from ansible_collections.oncall.grafana.plugins.module_utils.fleet import FLEET_ARGUMENT_SPEC, Fleet
-from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run
+from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_task
 
 
 def main():
     module = build_module(FLEET_ARGUMENT_SPEC)
-    run(module, lambda client: Fleet(module, client).run())
+    run_task(module, Fleet)
 
 
 if __name__ == "__main__":

@@ -206,12 +206,12 @@ replaced_id:
 """
 
 from ansible_collections.oncall.grafana.plugins.module_utils.route import ROUTE_ARGUMENT_SPEC, ROUTE_MODULE_KWARGS, Route
-from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_resource
+from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_task
 
 
 def main():
     module = build_module(ROUTE_ARGUMENT_SPEC, **ROUTE_MODULE_KWARGS)
-    run_resource(module, Route)
+    run_task(module, Route)
 
 
 if __name__ == "__main__":

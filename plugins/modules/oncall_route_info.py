@@ -51,12 +51,12 @@ routes:
 """
 
 from ansible_collections.oncall.grafana.plugins.module_utils.route import ROUTE_INFO_ARGUMENT_SPEC, ROUTE_INFO_MODULE_KWARGS, list_routes
-from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run
+from ansible_collections.oncall.grafana.plugins.module_utils.runner import build_module, run_listing
 
 
 def main():
     module = build_module(ROUTE_INFO_ARGUMENT_SPEC, **ROUTE_INFO_MODULE_KWARGS)
-    run(module, lambda client: list_routes(module, client))
+    run_listing(module, list_routes)
 
 
 if __name__ == "__main__":

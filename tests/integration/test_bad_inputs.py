@@ -78,7 +78,7 @@ CASES = [
      "not a valid Jinja2 template"),
     ("route text too long", ROUTE, {"integration": "existing", "routing_regex": "r" * 1025}, "at most 1024"),
     ("negative position", ROUTE, {"integration": "existing", "routing_regex": "a", "position": -1}, "0-based index"),
-    ("ambiguous route", ROUTE, {"integration": "existing", "routing_regex": "same"}, "match routing_type"),
+    ("ambiguous route", ROUTE, {"integration": "existing", "routing_regex": "same"}, "routing_regex 'same' is ambiguous: 2 match"),
     ("integration name in two teams", ROUTE, {"integration": "twice", "routing_regex": "a"}, "ambiguous"),
     ("the default route by id", ROUTE, {"id": "{{ default_route_id }}", "slack": {"enabled": False}}, "is the default route"),
     ("unknown team in a listing", INFO, {"team": "nobody"}, "not found"),

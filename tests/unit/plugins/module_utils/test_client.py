@@ -21,7 +21,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.client import (
 )
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.version import COLLECTION_VERSION
-from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.oncall_fakes import (
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import (
     BASE,
     TOKEN,
     FakeSession,

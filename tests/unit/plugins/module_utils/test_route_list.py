@@ -14,14 +14,10 @@ Small cases pin the exact writes; check_route_items is checked on its own.
 from __future__ import annotations
 
 import copy
-import os
 import random
-import sys
 
 import pytest
-import requests
 
-from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCallClient
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
     CREATED,
@@ -30,17 +26,11 @@ from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
     UNCHANGED,
     UPDATED,
     RouteListPlan,
-    check_route_items,
     desired_routes,
+    normalized_route_items,
 )
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.emulated import EmulatedOnCall, start_server
 
-EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "emulator"))
-if EMULATOR_DIR not in sys.path:
-    sys.path.insert(0, EMULATOR_DIR)
-
-from server import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position,import-error
-
-TOKEN = "route-list-test-token-0123456789"
 ROUTES = "/api/v1/routes/"
 CASES = 300
 # (routing_type, routing_regex): the same text under both types, a Jinja text that is no valid regex.
@@ -64,30 +54,23 @@ EXISTING_KEYS = KEYS[:8]    # fewer than the routes made, so that duplicates are
 # ---------------------------------------------------------------------------------------------------- the emulator
 
 
-class Emulator:
-    """The running emulator, read and prepared with plain requests (not the client under test)."""
+class Emulator(EmulatedOnCall):
+    """The shared in-process emulator, with three chains and the route helpers these tests use."""
 
     def __init__(self, server):
-        self.server = server
-        self.url = server.url
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = TOKEN
-        self.chains = [self.call("POST", "/api/v1/escalation_chains/", {"name": "chain-%d" % n})["id"] for n in range(3)]
-        self.client = OnCallClient(self.url, TOKEN, retries=0)
+        super().__init__(server)
+        self.chains = [self.chain("chain-%d" % n)["id"] for n in range(3)]
+        self.client = self.client()
 
     def call(self, method, path, body=None, params=None):
-        answer = self.session.request(method, self.url + path, json=body, params=params, timeout=10)
-        assert answer.status_code < 300, (method, path, body, answer.status_code, answer.text)
-        return answer.json() if answer.content else None
+        return self.api(method, path[len("/api/v1/"):], body, params)
 
-    def integration(self, name):
-        return self.call("POST", "/api/v1/integrations/", {"type": "webhook", "name": name})["id"]
+    def integration(self, name):  # pylint: disable=arguments-differ
+        return super().integration(name)["id"]
 
     def add_route(self, integration_id, route_key, chain=None, position=None):
-        body = {"integration_id": integration_id, "routing_type": route_key[0], "routing_regex": route_key[1], "escalation_chain_id": chain}
-        if position is not None:
-            body["position"] = position
-        return self.call("POST", ROUTES, body)
+        fields = {} if position is None else {"position": position}
+        return self.route(integration_id, route_key[1], route_key[0], chain, **fields)
 
     def make_label_route(self, route_id):
         """Label routes are made in the UI only: turn a route into one behind the API's back."""
@@ -97,7 +80,7 @@ class Emulator:
 
     def read(self, integration_id):
         """All routes of the integration, default route included, in one page."""
-        answer = self.call("GET", ROUTES, params={"integration_id": integration_id, "perpage": 100})
+        answer = self.api("GET", "routes/", params={"integration_id": integration_id, "perpage": 100})
         assert answer["next"] is None
         return answer["results"]
 
@@ -105,20 +88,12 @@ class Emulator:
         """What a task hands RouteListPlan: the integration's routes as the client lists them."""
         return self.client.list_all("routes/", {"integration_id": integration_id})
 
-    def clear_log(self):
-        assert self.session.delete(self.url + "/__emulator__/requests", timeout=10).status_code == 204
-
-    def log(self):
-        return self.session.get(self.url + "/__emulator__/requests", timeout=10).json()["requests"]
-
-    def writes(self):
-        return [entry for entry in self.log() if entry["method"] != "GET"]
-
 
 @pytest.fixture(scope="module")
 def emulator():
-    with EmulatorServer(token=TOKEN, rate_limit="10000000/m", host="127.0.0.1", port=0) as server:
-        yield Emulator(server)
+    server = start_server()
+    yield Emulator(server)
+    server.stop()
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -147,7 +122,7 @@ def longest_increasing_length(values):
 
 def op_list(plan):
     """The planned writes as (kind, route id for existing routes or regex for new ones, body)."""
-    return [(op.kind, op.slot.route["id"] if op.kind != "post" else op.slot.after["routing_regex"], op.body) for op in plan.ops]
+    return [(write.kind, write.slot.item["id"] if write.kind != "post" else write.body["routing_regex"], write.body) for write in plan.writes]
 
 
 def described(routes):
@@ -204,7 +179,7 @@ def build_case(emulator, seed):
 
 
 def expectations(current, wanted, exact):
-    """What the plan must do, derived from the contract, not from the plan: per wanted item its match, chain, re-create."""
+    """What the plan must do, derived from the server's rules, not from the plan: per wanted item its match, chain, re-create."""
     unused = {}
     for route in current:
         if route["routing_type"] != "labels":
@@ -226,7 +201,7 @@ def expectations(current, wanted, exact):
 def check_case(emulator, seed, seen):
     """One random case, checked end to end; ``seen`` counts what the case exercised."""
     integration_id, current, items, exact = build_case(emulator, seed)
-    check_route_items(items)
+    items, dummy = normalized_route_items(items)
     wanted = desired_routes(items, None)
     before_ids = {route["id"] for route in current}
     rows, unlisted, deleted = expectations(current, wanted, exact)
@@ -310,7 +285,7 @@ def check_case(emulator, seed, seen):
     assert [route["id"] for route in predicted] == [route["id"] if route["id"] in before_ids else None for route in after], where
 
     # Done is done: planning again finds nothing to write.
-    assert RouteListPlan(read_back, wanted, exact).ops == [], where
+    assert RouteListPlan(read_back, wanted, exact).writes == [], where
 
     positions = [route["position"] for route in current]
     seen.update({
@@ -354,7 +329,7 @@ def placed(emulator, integration_id):
 
 def run_plan(emulator, integration_id, items, exact):
     """The plan, applied; its writes, as the emulator logged them, for comparing with the planned ones."""
-    check_route_items(items)
+    items, dummy = normalized_route_items(items)
     plan = RouteListPlan(emulator.existing(integration_id), desired_routes(items, None), exact)
     planned = op_list(plan)
     emulator.clear_log()
@@ -372,7 +347,7 @@ def test_reversing_three_routes_is_two_moves(emulator):
     # c, the one route of a longest run already in order, stays; b then a go right after the route placed before them.
     assert planned == [("put", rb, {"position": 5}), ("put", ra, {"position": 5})]
     assert placed(emulator, integration_id) == [(3, "c"), (4, "b"), (5, "a")]
-    assert [action for action, dummy in plan.actions] == [UNCHANGED, UPDATED, UPDATED]
+    assert [entry["action"] for entry in plan.report()] == [UNCHANGED, UPDATED, UPDATED]
 
 
 def test_moving_the_first_route_last_is_one_move(emulator):
@@ -453,7 +428,7 @@ def label_routes():
 def test_label_routes_are_never_deleted_nor_moved(exact):
     plan = RouteListPlan(label_routes(), desired_routes([item(B)], None), exact)
     assert op_list(plan) == ([("delete", "RA", None)] if exact else [])
-    assert [slot.route["id"] for slot in plan.final] == (["RLAB", "RB"] if exact else ["RLAB", "RA", "RB"])
+    assert [slot.item["id"] for slot in plan.final] == (["RLAB", "RB"] if exact else ["RLAB", "RA", "RB"])
 
     plan = RouteListPlan(label_routes(), desired_routes([], None), exact)
     assert op_list(plan) == ([("delete", "RA", None), ("delete", "RB", None)] if exact else [])
@@ -461,7 +436,7 @@ def test_label_routes_are_never_deleted_nor_moved(exact):
 
     plan = RouteListPlan(label_routes(), desired_routes([item(B), item(A)], None), exact)
     assert op_list(plan) == [("put", "RA", {"position": 3})]
-    assert [slot.route["id"] for slot in plan.final] == ["RLAB", "RB", "RA"]
+    assert [slot.item["id"] for slot in plan.final] == ["RLAB", "RB", "RA"]
     assert [route["id"] for route in plan.apply(None, "CINT1", check_mode=True)] == ["RLAB", "RB", "RA"]
 
 
@@ -499,7 +474,7 @@ def test_a_recreated_route_keeps_its_place_ahead_of_the_routes_the_task_does_not
     wanted = desired_routes([item(("regex", "a"), escalation_chain_id="")], None)
     RouteListPlan(emulator.existing(integration_id), wanted, exact).apply(emulator.client, integration_id, check_mode=False)
     assert routing(emulator, integration_id) == expected
-    assert RouteListPlan(emulator.existing(integration_id), wanted, exact).ops == []
+    assert RouteListPlan(emulator.existing(integration_id), wanted, exact).writes == []
 
 
 def test_a_moved_route_stays_ahead_of_its_unlisted_duplicate(emulator):
@@ -508,29 +483,31 @@ def test_a_moved_route_stays_ahead_of_its_unlisted_duplicate(emulator):
     RouteListPlan(emulator.existing(integration_id), wanted, False).apply(emulator.client, integration_id, check_mode=False)
     # Once this was [a (chain 1), b, a (chain 0)]: a (chain 0) moved behind the duplicate, which took its alerts.
     assert routing(emulator, integration_id) == [("regex", "b", None), ("regex", "a", 0), ("regex", "a", 1)]
-    assert RouteListPlan(emulator.existing(integration_id), wanted, False).ops == []
+    assert RouteListPlan(emulator.existing(integration_id), wanted, False).writes == []
 
 
-# ---------------------------------------------------------------------------------------------------- check_route_items
+# ---------------------------------------------------------------------------------------------------- normalized_route_items
 
 
-def test_check_route_items_accepts_the_same_term_under_both_types():
-    check_route_items([item(("regex", "{{ x }}")), item(("jinja2", "{{ x }}"))])
-    check_route_items([])
-    check_route_items(None)
+def test_route_items_accept_the_same_term_under_both_types():
+    assert normalized_route_items([item(("regex", "{{ x }}")), item(("jinja2", "{{ x }}"))])[1] == []
+    assert normalized_route_items([]) == ([], [])
+    assert normalized_route_items(None) == ([], [])
 
 
-def test_check_route_items_warns_of_a_duplicate_naming_both_indexes():
+def test_route_items_warn_of_a_duplicate_naming_both_indexes():
     # Allowed (OnCall allows it, and gathered returns such routes), but alerts only ever take the first.
-    warnings = check_route_items([item(A), item(("jinja2", "{{ x }}")), item(("regex", "{{ x }}")), item(("jinja2", "{{ x }}"))])
+    dummy, warnings = normalized_route_items([item(A), item(("jinja2", "{{ x }}")), item(("regex", "{{ x }}")), item(("jinja2", "{{ x }}"))])
     assert warnings == ["routes[1] and routes[3] both have routing_type jinja2 and routing_regex '{{ x }}': alerts only ever take routes[1]"]
 
 
-def test_check_route_items_trims_terms_as_oncall_does():
-    items = [item(("regex", "  a\n")), item(("jinja2", "{{ x }}\n"))]
-    assert check_route_items(items) == []
+def test_route_items_are_trimmed_as_oncall_does_into_new_items():
+    given = [item(("regex", "  a\n")), item(("jinja2", "{{ x }}\n"))]
+    items, warnings = normalized_route_items(given)
+    assert warnings == []
     assert [entry["routing_regex"] for entry in items] == ["a", "{{ x }}"]
-    assert check_route_items([item(("regex", "a")), item(("regex", "a "))]) != []
+    assert [entry["routing_regex"] for entry in given] == ["  a\n", "{{ x }}\n"]     # the task's own options stay as written
+    assert normalized_route_items([item(("regex", "a")), item(("regex", "a "))])[1] != []
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -540,16 +517,16 @@ def test_check_route_items_trims_terms_as_oncall_does():
     (item(A, escalation_chain=" "), r"^routes\[1\]: escalation_chain must not be empty"),
     (item(("regex", " \n")), r"^routes\[1\]: routing_regex must not be empty"),
 ])
-def test_check_route_items_names_the_bad_item(bad, message):
+def test_route_items_name_the_bad_item(bad, message):
     with pytest.raises(OnCallError, match=message):
-        check_route_items([item(B), bad, item(C)])
+        normalized_route_items([item(B), bad, item(C)])
 
 
 def test_a_match_listed_twice_with_a_third_copy_on_the_server_is_stable(emulator):
     # The extra copy ranks behind the last listed one, so a config that matches the server writes nothing.
     integration_id = routes_with(emulator, "listed-twice", [("a", 0, False), ("a", 1, False), ("a", 2, False)])
     wanted = desired_routes([item(A, escalation_chain_id=emulator.chains[0]), item(A, escalation_chain_id=emulator.chains[1])], None)
-    assert RouteListPlan(emulator.existing(integration_id), wanted, False).ops == []
+    assert RouteListPlan(emulator.existing(integration_id), wanted, False).writes == []
     assert routing(emulator, integration_id) == [("regex", "a", 0), ("regex", "a", 1), ("regex", "a", 2)]
 
 

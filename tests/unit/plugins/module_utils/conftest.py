@@ -1,0 +1,27 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Fixtures of the module_utils unit tests: one in-process emulator per test module, reset for every test."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.emulated import EmulatedOnCall, start_server
+
+
+@pytest.fixture(scope="module")
+def oncall_server():
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def oncall(oncall_server):
+    """A freshly reset emulator (teams ops and db, Slack channels alerts and ops-noise) with an empty request log."""
+    emulated = EmulatedOnCall(oncall_server)
+    emulated.reset()
+    yield emulated
+    oncall_server.clear_faults()
