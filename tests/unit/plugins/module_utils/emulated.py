@@ -120,3 +120,15 @@ class EmulatedOnCall:
 
     def writes(self):
         return [entry for entry in self.log() if entry["method"] != "GET"]
+
+    def sent(self):
+        """The requests since the last clear_log(): (method, path under /api/v1/, query without the page size) for reads,
+        (method, path, body) for writes."""
+        requests_sent = []
+        for entry in self.log():
+            path = entry["path"][len("/api/v1/"):]
+            if entry["method"] == "GET":
+                requests_sent.append(("GET", path, {key: value for key, value in entry["query"].items() if key != "perpage"}))
+            else:
+                requests_sent.append((entry["method"], path, entry["body"]))
+        return requests_sent
