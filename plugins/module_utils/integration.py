@@ -264,8 +264,10 @@ class Integration(Resource):
 
     def find(self, options):
         found = self.lookup(options, self.listing)
-        if found.current is None and found.sample is None and options.state == "present" and options.type and options.uses_backends:
-            # One read tells which messaging backends the server has: any integration lists them all.
+        if found.current is None and found.sample is None and self.listing is None and options.state == "present" \
+                and options.type and options.uses_backends:
+            # One read tells which messaging backends the server has: any integration lists them all (an empty
+            # listing already says there is none to read).
             page = self.client.get(self.path, {"perpage": 1})
             results = (page or {}).get("results") or []
             return Found(None, sample=results[0] if results else None)
