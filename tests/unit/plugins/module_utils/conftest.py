@@ -25,3 +25,19 @@ def oncall(oncall_server):
     emulated.reset()
     yield emulated
     oncall_server.clear_faults()
+
+
+@pytest.fixture(scope="module")
+def cloud_server():
+    server = start_server(cloud=True)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cloud(cloud_server):
+    """A freshly reset emulator of Grafana Cloud, whose templates and routes also have the msteams backend."""
+    emulated = EmulatedOnCall(cloud_server)
+    emulated.reset()
+    yield emulated
+    cloud_server.clear_faults()

@@ -121,6 +121,11 @@ class EmulatedOnCall:
     def writes(self):
         return [entry for entry in self.log() if entry["method"] != "GET"]
 
+    def exchanges(self, writes_only=False):
+        """The request log as (method, full path, query) for reads and (method, full path, body) for writes."""
+        return [(entry["method"], entry["path"], entry["query"] if entry["method"] == "GET" else entry["body"]) for entry in self.log()
+                if not (writes_only and entry["method"] == "GET")]
+
     def sent(self):
         """The requests since the last clear_log(): (method, path under /api/v1/, query without the page size) for reads,
         (method, path, body) for writes."""

@@ -1,11 +1,15 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The shared connection options, the client built from them, and the runner that turns failures into messages."""
+"""The shared connection options, the client built from them, and the runner that turns failures into messages.
+
+The runner's own tests use a minimal stand-in for AnsibleModule; whole modules run against the emulator.
+"""
 
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 
 import pytest
@@ -17,17 +21,14 @@ from ansible_collections.oncall.grafana.plugins.module_utils.connection import (
     client_from_params,
     with_connection_options,
 )
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.integration import INTEGRATION_ARGUMENT_SPEC
-from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.oncall_fakes import (
-    BASE,
-    TOKEN,
-    FakeSession,
-    ansible_params,
-    integration,
-    page,
-    response,
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError, PartialFailure
+from ansible_collections.oncall.grafana.plugins.module_utils.integration import (
+    INTEGRATION_ARGUMENT_SPEC,
+    INTEGRATION_INFO_ARGUMENT_SPEC,
+    list_integrations,
 )
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.emulated import TOKEN as EMULATOR_TOKEN
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import BASE, TOKEN, ansible_params
 
 ENV_VARS = ("GRAFANA_ONCALL_URL", "GRAFANA_ONCALL_ACCESS_TOKEN", "GRAFANA_URL")
 
@@ -111,7 +112,7 @@ def test_client_from_params_errors_name_the_option(given, option):
     assert str(caught.value).startswith(option + " ")
 
 
-# ------------------------------------------------------------------ run_resource
+# ------------------------------------------------------------------ the runner, with a stand-in for AnsibleModule
 
 
 class _Exit(Exception):
@@ -122,10 +123,12 @@ class _Exit(Exception):
 
 
 class RecordingModule:
-    def __init__(self, **given):
-        self.params = ansible_params(with_connection_options(INTEGRATION_ARGUMENT_SPEC), **given)
-        self.check_mode = False
-        self._diff = False
+    """What the runner uses of AnsibleModule: params, check_mode, _diff, warn(), fail_json() and exit_json()."""
+
+    def __init__(self, argument_spec=INTEGRATION_ARGUMENT_SPEC, check_mode=False, diff=False, **given):
+        self.params = ansible_params(with_connection_options(argument_spec), **given)
+        self.check_mode = check_mode
+        self._diff = diff
         self.warnings = []
 
     def warn(self, message):
@@ -138,88 +141,127 @@ class RecordingModule:
         raise _Exit("exit", result)
 
 
-def _resource(outcome):
-    class ScriptedResource:
-        def __init__(self, module, client):
-            self.client = client
+def scripted_task(outcome, built=None):
+    """A task class for run_task: it records what the runner built it with, then returns ``outcome`` or raises it."""
+    class ScriptedTask:
+        def __init__(self, params, client, check_mode, diff, warn):
+            if built is not None:
+                built.update(params=params, client=client, check_mode=check_mode, diff=diff, warn=warn)
 
         def run(self):
             if isinstance(outcome, Exception):
                 raise outcome
-            return dict(outcome, client=self.client)
-    return ScriptedResource
+            return dict(outcome)
+    return ScriptedTask
 
 
-def _run(module, outcome):
+def _run_task(module, outcome, built=None):
     with pytest.raises(_Exit) as caught:
-        runner.run_resource(module, _resource(outcome))
+        runner.run_task(module, scripted_task(outcome, built))
     return caught.value
 
 
-def test_run_resource_exits_with_the_result_and_a_client_that_warns_on_retry():
-    module = RecordingModule(url=BASE, token=TOKEN, name="alerts")
-    done = _run(module, {"changed": True, "integration": {"id": "C1"}})
+def test_run_task_builds_the_task_from_the_module_and_exits_with_its_result():
+    module = RecordingModule(check_mode=True, diff=True, url=BASE, token=TOKEN, name="alerts")
+    built = {}
+    done = _run_task(module, {"changed": True, "integration": {"id": "C1"}}, built)
     assert done.kind == "exit"
-    assert done.result["changed"] is True and done.result["integration"] == {"id": "C1"}
-    done.result["client"].on_retry("retrying")
-    assert module.warnings == ["retrying"]
+    assert done.result == {"changed": True, "integration": {"id": "C1"}}
+    assert built["params"] is module.params
+    assert (built["check_mode"], built["diff"]) == (True, True)
+    built["warn"]("from the task")
+    built["client"].on_retry("retrying")
+    assert module.warnings == ["from the task", "retrying"]
 
 
-def test_run_resource_reports_api_errors_with_method_path_and_status():
+def test_run_task_reports_api_errors_with_method_path_and_status():
     exc = OnCallAPIError("PUT", "/api/v1/integrations/C1/", 400, "name: bad")
-    done = _run(RecordingModule(url=BASE, token=TOKEN, name="alerts"), exc)
+    done = _run_task(RecordingModule(url=BASE, token=TOKEN, name="alerts"), exc)
     assert done.kind == "fail"
     assert done.result == {"msg": str(exc), "method": "PUT", "path": "/api/v1/integrations/C1/", "status": 400}
 
 
-def test_run_resource_reports_oncall_errors_as_one_message():
-    done = _run(RecordingModule(url=BASE, token=TOKEN, name="alerts"), OnCallError("integration name 'alerts' is ambiguous"))
+def test_run_task_reports_oncall_errors_as_one_message():
+    done = _run_task(RecordingModule(url=BASE, token=TOKEN, name="alerts"), OnCallError("integration name 'alerts' is ambiguous"))
+    assert done.kind == "fail"
     assert done.result == {"msg": "integration name 'alerts' is ambiguous"}
 
 
-def test_run_resource_reports_a_missing_url_before_running():
-    done = _run(RecordingModule(token=TOKEN, name="alerts"), AssertionError("the resource must not run"))
+def test_run_task_reports_a_partial_failure_with_what_was_and_was_not_written():
+    cause = OnCallAPIError("POST", "/api/v1/routes/", 400, "routing_regex: bad")
+    exc = PartialFailure("stopped at route 2", cause, applied=[{"id": "R1"}], not_applied=["route 2", "route 3"])
+    done = _run_task(RecordingModule(url=BASE, token=TOKEN, name="alerts"), exc)
+    assert done.kind == "fail"
+    assert done.result == {"msg": "stopped at route 2", "changed": True, "results": [{"id": "R1"}], "not_applied": ["route 2", "route 3"],
+                           "method": "POST", "path": "/api/v1/routes/", "status": 400}
+
+
+def test_run_task_reports_a_missing_url_before_running():
+    done = _run_task(RecordingModule(token=TOKEN, name="alerts"), AssertionError("the task must not run"))
     assert done.kind == "fail"
     assert done.result["msg"].startswith("url is required")
 
 
-# ------------------------------------------------------------------ the whole module, with only requests.Session faked
+def test_run_listing_resolves_names_in_the_module_check_mode_and_warns_through_it(oncall):
+    module = RecordingModule(INTEGRATION_INFO_ARGUMENT_SPEC, check_mode=True, url=oncall.url, token=EMULATOR_TOKEN, team="nobody")
+    with pytest.raises(_Exit) as caught:
+        runner.run_listing(module, list_integrations)
+    assert (caught.value.kind, caught.value.result) == ("exit", {"changed": False, "integrations": []})
+    assert len(module.warnings) == 1 and "team 'nobody' not found" in module.warnings[0] and "check mode" in module.warnings[0]
+    assert oncall.requests() == [("GET", "/api/v1/teams/"), ("GET", "/api/v1/integrations/")]
 
 
-def _run_module(monkeypatch, capsys, args, *answers):
+# ------------------------------------------------------------------ whole modules against the emulator
+
+
+def _run_module(monkeypatch, capsys, module_name, args):
     testing = pytest.importorskip("ansible.module_utils.testing")
-    from ansible_collections.oncall.grafana.plugins.modules import oncall_integration
-
-    session = FakeSession(*answers)
-    monkeypatch.setattr(client_module.requests, "Session", lambda: session)
+    module = importlib.import_module("ansible_collections.oncall.grafana.plugins.modules." + module_name)
+    # No retry of these tests waits.
+    monkeypatch.setattr(client_module.time, "sleep", lambda seconds: None)
     with testing.patch_module_args(args):
         with pytest.raises(SystemExit):
-            oncall_integration.main()
-    return json.loads(capsys.readouterr().out), session
+            module.main()
+    return json.loads(capsys.readouterr().out)
 
 
-def test_module_unchanged_run(monkeypatch, capsys):
-    output, session = _run_module(monkeypatch, capsys, {"url": BASE, "token": TOKEN, "name": "alerts", "type": "webhook"},
-                                  response(200, page([integration("C1", "alerts")])))
+def test_module_unchanged_run(oncall, monkeypatch, capsys):
+    existing = oncall.integration("alerts")
+    oncall.clear_log()
+    output = _run_module(monkeypatch, capsys, "oncall_integration", {"url": oncall.url, "token": EMULATOR_TOKEN, "name": "alerts", "type": "webhook"})
     assert output["changed"] is False
-    assert output["integration"]["id"] == "C1"
-    assert len(session.calls) == 1
+    assert output["integration"] == existing
+    assert oncall.requests() == [("GET", "/api/v1/integrations/")]
 
 
-def test_module_failure_names_method_path_status_and_hides_the_token(monkeypatch, capsys):
-    output, session = _run_module(monkeypatch, capsys, {"url": BASE, "token": TOKEN, "name": "alerts"},
-                                  response(403, {"detail": "Invalid token %s" % TOKEN}))
+def test_module_failure_names_method_path_status_and_hides_the_token(oncall, monkeypatch, capsys):
+    output = _run_module(monkeypatch, capsys, "oncall_integration", {"url": oncall.url, "token": TOKEN, "name": "alerts"})
     assert output["failed"] is True
     assert (output["method"], output["path"], output["status"]) == ("GET", "/api/v1/integrations/?name=alerts&perpage=100", 403)
     assert "authentication or permission" in output["msg"]
     assert TOKEN not in json.dumps(output)
 
 
-def test_module_retry_warnings_reach_the_output(monkeypatch, capsys):
-    monkeypatch.setattr(client_module.time, "sleep", lambda seconds: None)
-    output, session = _run_module(monkeypatch, capsys, {"url": BASE, "token": TOKEN, "name": "alerts", "type": "webhook"},
-                                  response(429, {"detail": "slow down"}, headers={"Retry-After": "0"}),
-                                  response(200, page([integration("C1", "alerts")])))
+def test_module_failure_hides_the_token_the_server_echoes(oncall, monkeypatch, capsys):
+    oncall.add_fault("GET", "^/api/v1/integrations/$", kind="status", status=400, body="echo")
+    output = _run_module(monkeypatch, capsys, "oncall_integration", {"url": oncall.url, "token": EMULATOR_TOKEN, "name": "alerts"})
+    assert output["failed"] is True and output["status"] == 400
+    assert "Could not process request GET" in output["msg"] and "Authorization" in output["msg"]  # the server echoed the headers
+    assert EMULATOR_TOKEN not in json.dumps(output)
+
+
+def test_module_retry_warnings_reach_the_output(oncall, monkeypatch, capsys):
+    oncall.integration("alerts")
+    oncall.add_fault("GET", "^/api/v1/integrations/$", kind="status", status=429, retry_after=0)
+    output = _run_module(monkeypatch, capsys, "oncall_integration", {"url": oncall.url, "token": EMULATOR_TOKEN, "name": "alerts", "type": "webhook"})
     assert output["changed"] is False
     # ansible-core 2.19 reports warnings as structured summaries, older versions as strings: look in either.
     assert "GET /api/v1/integrations/?name=alerts&perpage=100: HTTP 429, retry 1 of 5" in json.dumps(output["warnings"])
+
+
+def test_info_module_lists_through_the_runner(oncall, monkeypatch, capsys):
+    existing = oncall.integration("alerts", team_id=oncall.team_id("ops"))
+    oncall.integration("alerts")
+    output = _run_module(monkeypatch, capsys, "oncall_integration_info", {"url": oncall.url, "token": EMULATOR_TOKEN, "team": "ops"})
+    assert output["changed"] is False
+    assert output["integrations"] == [existing]

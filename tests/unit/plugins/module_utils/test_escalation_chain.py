@@ -102,7 +102,7 @@ def test_create_without_team_sends_no_team(oncall, chains):
 def test_team_is_an_attribute_the_name_alone_identifies_the_chain(oncall, chains):
     result, dummy = run(oncall, name="night", team="db")
     assert oncall.sent() == [("GET", "teams/", {"name": "db"}), LOOKUP_NIGHT,
-                            ("PUT", "escalation_chains/%s/" % chains.night, {"team_id": chains.db, "name": "night"})]
+                             ("PUT", "escalation_chains/%s/" % chains.night, {"team_id": chains.db, "name": "night"})]
     assert result["escalation_chain"]["team_id"] == chains.db
     assert result["diff"]["before"] == {"name": "night", "team_id": chains.ops}
     assert result["diff"]["after"] == {"name": "night", "team_id": chains.db}
@@ -123,7 +123,7 @@ def test_left_out_team_is_not_managed(oncall, chains):
 def test_rename_by_id_sends_the_new_name(oncall, chains):
     result, dummy = run(oncall, id=chains.night, name="late night")
     assert oncall.sent() == [("GET", "escalation_chains/%s/" % chains.night, {}),
-                            ("PUT", "escalation_chains/%s/" % chains.night, {"name": "late night"})]
+                             ("PUT", "escalation_chains/%s/" % chains.night, {"name": "late night"})]
     assert result["escalation_chain"] == {"id": chains.night, "name": "late night", "team_id": chains.ops}
     assert result["diff"]["before"]["name"] == "night" and result["diff"]["after"]["name"] == "late night"
 

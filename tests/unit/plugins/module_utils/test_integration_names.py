@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""oncall_integration with names (team, default_route.escalation_chain, default_route.slack.channel) instead of ids."""
+"""oncall_integration with names (team, default_route.escalation_chain, default_route.slack.channel) instead of ids, against the emulator."""
 
 from __future__ import annotations
 
@@ -17,27 +17,25 @@ from ansible_collections.oncall.grafana.plugins.module_utils.integration import 
     INTEGRATION_MODULE_KWARGS,
     Integration,
 )
-from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.oncall_fakes import FakeClient, FakeModule, integration
 
-DIRECTORY = {
-    "teams/": ("name", [{"id": "TOPS1", "name": "ops"}, {"id": "TDEV2", "name": "dev"}]),
-    "escalation_chains/": ("name", [{"id": "FPROD1", "name": "prod", "team_id": None}, {"id": "FNIGHT2", "name": "night", "team_id": "TOPS1"}]),
-    "slack_channels/": ("channel_name", [{"name": "alerts", "slack_id": "C01ALERTS"}, {"name": "ops-noise", "slack_id": "C02NOISE"}]),
-}
-LOOKUP = ("LIST", "integrations/", {"name": "alerts"})
+INTEGRATIONS = "/api/v1/integrations/"
+LOOKUP = ("GET", INTEGRATIONS, {"name": "alerts", "perpage": "100"})
 
 
-class DirectoryClient(FakeClient):
-    """FakeClient that also lists teams, escalation chains and Slack channels with their name filters."""
+def by_name(kind, name, name_filter="name"):
+    """The one filtered request that resolves a name."""
+    return ("GET", "/api/v1/%s/" % kind, {name_filter: name, "perpage": "100"})
 
-    def list_all(self, path, params=None):
-        if path in DIRECTORY:
-            self.calls.append(("LIST", path, copy.deepcopy(params)))
-            name_filter, items = DIRECTORY[path]
-            assert set(params or {}) == {name_filter}, params
-            return [copy.deepcopy(item) for item in items if item["name"] == params[name_filter]]
-        assert path == "integrations/", path
-        return super().list_all(path, params)
+
+@pytest.fixture
+def known(oncall):
+    """The ids of what the emulator knows by name: teams ops and db, chains prod (no team) and night (team ops)."""
+    ops = oncall.team_id("ops")
+    return {"ops": ops, "db": oncall.team_id("db"), "prod": oncall.chain("prod")["id"], "night": oncall.chain("night", team_id=ops)["id"]}
+
+
+def path(integration):
+    return "%s%s/" % (INTEGRATIONS, integration["id"])
 
 
 def module_params(**given):
@@ -46,114 +44,114 @@ def module_params(**given):
     return result.validated_parameters
 
 
-def run(client, check_mode=False, **task):
-    module = FakeModule(module_params(**task), check_mode=check_mode)
-    before = copy.deepcopy(module.params)
-    result = Integration(module, client).run()
-    assert module.params == before, "the task's own params were changed"
-    return result, module
+def run(oncall, check_mode=False, **given):
+    """Run the task on a fresh request log; the result and the warnings. The task's own params must stay as given."""
+    params, warnings = module_params(**given), []
+    before = copy.deepcopy(params)
+    resource = Integration(params, oncall.client(), check_mode, True, warnings.append)
+    oncall.clear_log()
+    result = resource.run()
+    assert params == before, "the task's own params were changed"
+    return result, warnings
 
 
-def fails(client, check_mode=False, **task):
-    module = FakeModule(module_params(**task), check_mode=check_mode)
+def fails(oncall, check_mode=False, **given):
+    oncall.clear_log()
     with pytest.raises(OnCallError) as caught:
-        Integration(module, client).run()
+        Integration(module_params(**given), oncall.client(), check_mode).run()
     return str(caught.value)
 
 
 # ------------------------------------------------------------------ resolution and budget
 
 
-def test_names_resolve_to_the_same_ids_and_are_unchanged_with_one_request_each():
-    existing = integration("C1", "alerts", team_id="TOPS1",
-                           default_route={"escalation_chain_id": "FPROD1", "slack": {"channel_id": "C01ALERTS", "enabled": True}})
-    client = DirectoryClient([existing])
-    result, dummy = run(client, name="alerts", type="webhook", team="ops",
-                        default_route={"escalation_chain": "prod", "slack": {"channel": "#alerts"}})
+def test_names_resolve_to_the_same_ids_and_are_unchanged_with_one_request_each(oncall, known):
+    oncall.integration("alerts", team_id=known["ops"], default_route={"escalation_chain_id": known["prod"],
+                                                                      "slack": {"channel_id": "C01ALERTS", "enabled": True}})
+    result, dummy = run(oncall, name="alerts", type="webhook", team="ops", default_route={"escalation_chain": "prod", "slack": {"channel": "#alerts"}})
     assert result["changed"] is False
-    assert client.calls == [("LIST", "teams/", {"name": "ops"}), ("LIST", "escalation_chains/", {"name": "prod"}),
-                            ("LIST", "slack_channels/", {"channel_name": "alerts"}), LOOKUP]
+    assert oncall.exchanges() == [by_name("teams", "ops"), by_name("escalation_chains", "prod"),
+                                  by_name("slack_channels", "alerts", name_filter="channel_name"), LOOKUP]
 
 
-def test_slack_channel_without_hash_is_the_same_channel():
-    existing = integration("C1", "alerts", default_route={"slack": {"channel_id": "C01ALERTS"}})
-    client = DirectoryClient([existing])
-    result, dummy = run(client, name="alerts", default_route={"slack": {"channel": "alerts"}})
+def test_slack_channel_without_hash_is_the_same_channel(oncall):
+    oncall.integration("alerts", default_route={"slack": {"channel_id": "C01ALERTS"}})
+    result, dummy = run(oncall, name="alerts", default_route={"slack": {"channel": "alerts"}})
     assert result["changed"] is False
-    assert client.calls == [("LIST", "slack_channels/", {"channel_name": "alerts"}), LOOKUP]
+    assert oncall.exchanges() == [by_name("slack_channels", "alerts", name_filter="channel_name"), LOOKUP]
 
 
-def test_names_not_used_cost_nothing():
-    client = DirectoryClient([integration("C1", "alerts")])
-    run(client, name="alerts", default_route={"slack": {"enabled": True}})
-    assert client.calls == [LOOKUP]
+def test_names_not_used_cost_nothing(oncall):
+    oncall.integration("alerts")
+    run(oncall, name="alerts", default_route={"slack": {"enabled": True}})
+    assert oncall.exchanges() == [LOOKUP]
 
 
-def test_team_name_picks_the_integration_of_that_team():
-    client = DirectoryClient([integration("C1", "alerts", team_id="TOPS1"), integration("C2", "alerts", team_id="TDEV2")])
-    run(client, name="alerts", team="dev", description_short="x")
-    assert client.writes() == [("PUT", "integrations/C2/", {"description_short": "x"})]
+def test_team_name_picks_the_integration_of_that_team(oncall, known):
+    oncall.integration("alerts", team_id=known["ops"])
+    in_db = oncall.integration("alerts", team_id=known["db"])
+    run(oncall, name="alerts", team="db", description_short="x")
+    assert oncall.exchanges(writes_only=True) == [("PUT", path(in_db), {"description_short": "x"})]
 
 
-def test_resolved_ids_are_written_on_update():
-    client = DirectoryClient([integration("C1", "alerts")])
-    run(client, name="alerts", default_route={"escalation_chain": "night", "slack": {"channel": "#ops-noise", "enabled": False}})
-    assert client.writes() == [("PUT", "integrations/C1/", {"default_route": {"escalation_chain_id": "FNIGHT2",
-                                                                              "slack": {"channel_id": "C02NOISE", "enabled": False}}})]
+def test_resolved_ids_are_written_on_update(oncall, known):
+    existing = oncall.integration("alerts")
+    run(oncall, name="alerts", default_route={"escalation_chain": "night", "slack": {"channel": "#ops-noise", "enabled": False}})
+    assert oncall.exchanges(writes_only=True) == [("PUT", path(existing), {"default_route": {"escalation_chain_id": known["night"],
+                                                                                             "slack": {"channel_id": "C02NOISE", "enabled": False}}})]
 
 
-def test_resolved_ids_are_written_on_create():
-    client = DirectoryClient([])
-    result, dummy = run(client, name="alerts", type="webhook", team="ops", default_route={"escalation_chain": "prod"})
-    assert client.writes() == [("POST", "integrations/", {"name": "alerts", "team_id": "TOPS1", "type": "webhook",
-                                                          "default_route": {"escalation_chain_id": "FPROD1"}})]
-    assert result["integration"]["team_id"] == "TOPS1"
+def test_resolved_ids_are_written_on_create(oncall, known):
+    result, dummy = run(oncall, name="alerts", type="webhook", team="ops", default_route={"escalation_chain": "prod"})
+    assert oncall.exchanges(writes_only=True) == [("POST", INTEGRATIONS, {"name": "alerts", "team_id": known["ops"], "type": "webhook",
+                                                                          "default_route": {"escalation_chain_id": known["prod"]}})]
+    assert result["integration"]["team_id"] == known["ops"]
+    assert result["integration"]["default_route"]["escalation_chain_id"] == known["prod"]
 
 
-def test_id_with_team_name_moves_the_integration():
-    client = DirectoryClient([integration("C1", "alerts", team_id="TOPS1")])
-    run(client, id="C1", name="alerts", team="dev")
-    assert client.writes() == [("PUT", "integrations/C1/", {"team_id": "TDEV2"})]
+def test_id_with_team_name_moves_the_integration(oncall, known):
+    existing = oncall.integration("alerts", team_id=known["ops"])
+    run(oncall, id=existing["id"], name="alerts", team="db")
+    assert oncall.exchanges(writes_only=True) == [("PUT", path(existing), {"team_id": known["db"]})]
 
 
-def test_names_are_trimmed_before_lookup():
-    client = DirectoryClient([integration("C1", "alerts", team_id="TOPS1")])
-    result, dummy = run(client, name="alerts", team=" ops ")
+def test_names_are_trimmed_before_lookup(oncall, known):
+    oncall.integration("alerts", team_id=known["ops"])
+    result, dummy = run(oncall, name="alerts", team=" ops ")
     assert result["changed"] is False
-    assert client.calls[0] == ("LIST", "teams/", {"name": "ops"})
+    assert oncall.exchanges() == [by_name("teams", "ops"), LOOKUP]
 
 
 # ------------------------------------------------------------------ unknown names
 
 
-@pytest.mark.parametrize("task, words", [
+@pytest.mark.parametrize("given, words", [
     ({"team": "nobody"}, ["team 'nobody' not found", "copies teams from Grafana"]),
     ({"default_route": {"escalation_chain": "nochain"}}, ["escalation chain 'nochain' not found"]),
     ({"default_route": {"slack": {"channel": "#nochan"}}}, ["Slack channel 'nochan' not found"]),
 ])
-def test_unknown_name_fails_before_any_write(task, words):
-    client = DirectoryClient([integration("C1", "alerts")])
-    message = fails(client, name="alerts", type="webhook", **task)
+def test_unknown_name_fails_before_any_write(oncall, given, words):
+    oncall.integration("alerts")
+    message = fails(oncall, name="alerts", type="webhook", **given)
     for word in words:
         assert word in message
-    assert client.writes() == []
+    assert oncall.exchanges(writes_only=True) == []
 
 
-def test_unknown_name_on_create_fails_before_the_lookup():
-    client = DirectoryClient([])
-    fails(client, name="alerts", type="webhook", default_route={"escalation_chain": "nochain"})
-    assert client.calls == [("LIST", "escalation_chains/", {"name": "nochain"})]
+def test_unknown_name_on_create_fails_before_the_lookup(oncall):
+    fails(oncall, name="alerts", type="webhook", default_route={"escalation_chain": "nochain"})
+    assert oncall.exchanges() == [by_name("escalation_chains", "nochain")]
 
 
-@pytest.mark.parametrize("task", [
+@pytest.mark.parametrize("given", [
     {"team": ""}, {"team": "  "},
     {"default_route": {"escalation_chain": ""}},
     {"default_route": {"slack": {"channel": ""}}}, {"default_route": {"slack": {"channel": "#"}}},
 ])
-def test_empty_names_fail_before_any_call(task):
-    client = DirectoryClient([integration("C1", "alerts")])
-    fails(client, name="alerts", **task)
-    assert client.calls == []
+def test_empty_names_fail_before_any_request(oncall, given):
+    oncall.integration("alerts")
+    assert "must not be empty" in fails(oncall, name="alerts", **given)
+    assert oncall.log() == []
 
 
 @pytest.mark.parametrize("given", [
@@ -169,58 +167,59 @@ def test_name_and_id_are_mutually_exclusive(given):
 # ------------------------------------------------------------------ check mode
 
 
-def test_check_mode_unknown_names_warn_and_report_the_change_with_placeholders():
-    client = DirectoryClient([integration("C1", "alerts")])
-    result, module = run(client, check_mode=True, name="alerts",
-                         default_route={"escalation_chain": "new chain", "slack": {"channel": "#new-chan"}})
+def test_check_mode_unknown_names_warn_and_report_the_change_with_placeholders(oncall):
+    oncall.integration("alerts")
+    result, warnings = run(oncall, check_mode=True, name="alerts", default_route={"escalation_chain": "new chain", "slack": {"channel": "#new-chan"}})
     assert result["changed"] is True
-    assert client.writes() == []
+    assert oncall.exchanges(writes_only=True) == []
     assert result["diff"]["after"]["default_route"] == {"escalation_chain_id": "<escalation chain new chain>",
                                                         "slack": {"channel_id": "<Slack channel new-chan>"}}
-    assert len(module.warnings) == 2 and all("check mode" in warning for warning in module.warnings)
+    assert len(warnings) == 2 and all("check mode" in warning for warning in warnings)
 
 
-def test_check_mode_unknown_team_predicts_a_create_in_that_team():
-    client = DirectoryClient([integration("C1", "alerts", team_id="TOPS1")])
-    result, module = run(client, check_mode=True, name="alerts", type="webhook", team="new team")
-    assert result["changed"] is True and client.writes() == []
+def test_check_mode_unknown_team_predicts_a_create_in_that_team(oncall, known):
+    oncall.integration("alerts", team_id=known["ops"])
+    result, warnings = run(oncall, check_mode=True, name="alerts", type="webhook", team="new team")
+    assert result["changed"] is True and oncall.exchanges(writes_only=True) == []
     assert result["integration"]["team_id"] == "<team new team>"
-    assert len(module.warnings) == 1
+    assert len(warnings) == 1
 
 
-def test_known_names_in_check_mode_do_not_warn():
-    client = DirectoryClient([integration("C1", "alerts", team_id="TOPS1")])
-    result, module = run(client, check_mode=True, name="alerts", team="ops", default_route={"escalation_chain": "prod"})
-    assert result["changed"] is True and module.warnings == []
-    assert result["integration"]["default_route"]["escalation_chain_id"] == "FPROD1"
+def test_known_names_in_check_mode_do_not_warn(oncall, known):
+    oncall.integration("alerts", team_id=known["ops"])
+    result, warnings = run(oncall, check_mode=True, name="alerts", team="ops", default_route={"escalation_chain": "prod"})
+    assert result["changed"] is True and warnings == []
+    assert result["integration"]["default_route"]["escalation_chain_id"] == known["prod"]
+    assert oncall.exchanges(writes_only=True) == []
 
 
-def test_placeholder_never_reaches_a_real_write():
-    client = DirectoryClient([integration("C1", "alerts")])
-    fails(client, name="alerts", default_route={"escalation_chain": "new chain"})
-    assert client.writes() == []
+def test_placeholder_never_reaches_a_real_write(oncall):
+    oncall.integration("alerts")
+    assert "escalation chain 'new chain' not found" in fails(oncall, name="alerts", default_route={"escalation_chain": "new chain"})
+    assert oncall.exchanges(writes_only=True) == []
 
 
 # ------------------------------------------------------------------ absent
 
 
-def test_absent_by_team_name_deletes_the_integration_of_that_team():
-    client = DirectoryClient([integration("C1", "alerts", team_id="TOPS1"), integration("C2", "alerts", team_id="TDEV2")])
-    result, dummy = run(client, state="absent", name="alerts", team="dev")
+def test_absent_by_team_name_deletes_the_integration_of_that_team(oncall, known):
+    in_ops = oncall.integration("alerts", team_id=known["ops"])
+    in_db = oncall.integration("alerts", team_id=known["db"])
+    result, dummy = run(oncall, state="absent", name="alerts", team="db")
     assert result["changed"] is True
-    assert client.writes() == [("DELETE", "integrations/C2/", None)]
+    assert oncall.exchanges(writes_only=True) == [("DELETE", path(in_db), None)]
+    assert oncall.all("integrations/") == [in_ops]
 
 
-def test_absent_does_not_need_the_default_route_names():
-    client = DirectoryClient([integration("C1", "alerts", default_route={"escalation_chain_id": "FGONE"})])
-    result, dummy = run(client, state="absent", name="alerts",
+def test_absent_does_not_need_the_default_route_names(oncall):
+    existing = oncall.integration("alerts")
+    result, dummy = run(oncall, state="absent", name="alerts",
                         default_route={"escalation_chain": "already deleted chain", "slack": {"channel": "#archived"}})
     assert result["changed"] is True
-    assert client.writes() == [("DELETE", "integrations/C1/", None)]
-    assert client.calls[0] == LOOKUP
+    assert oncall.exchanges() == [LOOKUP, ("DELETE", path(existing), None)]
 
 
-def test_absent_with_known_default_route_names_costs_only_the_lookup_and_the_delete():
-    client = DirectoryClient([integration("C1", "alerts")])
-    run(client, state="absent", name="alerts", default_route={"escalation_chain": "prod"})
-    assert client.calls == [LOOKUP, ("DELETE", "integrations/C1/", None)]
+def test_absent_with_known_default_route_names_costs_only_the_lookup_and_the_delete(oncall, known):
+    existing = oncall.integration("alerts")
+    run(oncall, state="absent", name="alerts", default_route={"escalation_chain": "prod"})
+    assert oncall.exchanges() == [LOOKUP, ("DELETE", path(existing), None)]
