@@ -23,16 +23,22 @@ from directory import SlackChannelResource, TeamResource
 from drf import ApiError, HtmlError
 from faults import FaultPlan, abort_connection, proxy_page, REASONS
 from escalation_chains import EscalationChainResource
+from escalation_policies import EscalationPolicyResource
 from integrations import IntegrationResource
 from pagination import paginate
 from routes import RouteResource
+from schedules import ScheduleResource
 from throttle import RateThrottle, throttled_detail
+from user_groups import UserGroupResource
+from users import UserResource
+from webhooks import WebhookResource
 
 # OptionalSlashRouter: the trailing slash is optional; ids cannot hold "/" or ".".
 _API_PATH = re.compile(r"^/api/v1/(?P<resource>[^/.]+)(?:/(?P<pk>[^/.]+))?/?$")
 CONTROL_PREFIX = "/__emulator__/"
 # Views that carry RateLimitHeadersMixin and so add RateLimit-Reset to a 429 (TeamView does not).
-_RATELIMIT_RESET_VIEWS = ("integrations", "routes", "escalation_chains", "slack_channels")
+_RATELIMIT_RESET_VIEWS = ("integrations", "routes", "escalation_chains", "slack_channels", "escalation_policies", "users", "schedules",
+                          "user_groups", "webhooks")
 # DRF's http_method_names order, which is also the order of the Allow header.
 _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -75,6 +81,18 @@ def throttled_error(resource_name, wait):
     return error
 
 
+class QueryParams(dict):
+    """The query string as views read it: QueryDict.get semantics (the last value wins), and getlist for
+    filters that take a parameter several times."""
+
+    def __init__(self, args):
+        super().__init__((key, values[-1]) for key, values in args.lists())
+        self._lists = dict(args.lists())
+
+    def getlist(self, key):
+        return list(self._lists.get(key, []))
+
+
 def query_for_log(args):
     return {key: (values[0] if len(values) == 1 else values) for key, values in args.lists()}
 
@@ -104,10 +122,10 @@ class EmulatorApp:
         self.silent_close = False
         self.startup_silent_close = None
         self.integrations = IntegrationResource(state)
-        self.resources = {
-            resource.name: resource
-            for resource in (self.integrations, RouteResource(state), EscalationChainResource(state), TeamResource(state), SlackChannelResource(state))
-        }
+        resources = (self.integrations, RouteResource(state), EscalationChainResource(state), TeamResource(state), SlackChannelResource(state),
+                     EscalationPolicyResource(state), UserResource(state), ScheduleResource(state), UserGroupResource(state),
+                     WebhookResource(state))
+        self.resources = {resource.name: resource for resource in resources}
         self.control = ControlApi(self)
         # Integrations created at start (and again after each reset) without the API: seed-00001, ...
         self.seed_integrations = seed_integrations
@@ -186,13 +204,18 @@ class EmulatorApp:
         match = _API_PATH.match(request.path)
         resource = self.resources.get(match.group("resource")) if match else None
         pk = match.group("pk") if match else None
-        if resource is None or (pk is not None and resource.name == "slack_channels"):
-            # No such URL pattern: Django answers before DRF with its HTML page.
+        if resource is None or (pk is not None and not getattr(resource, "detail_route", True)):
+            # No such URL pattern (list-only resources have no detail route): Django answers before DRF with its HTML page.
             return html_response(HtmlError(404))
         allowed = self._allowed_methods(resource, pk)
         headers = {"Allow": ", ".join(allowed), "Vary": "Accept"}
         try:
             self._authenticate(request)
+            if getattr(resource, "rbac_strict", False) and (request.method == "OPTIONS" or request.method not in allowed):
+                # These views' permission class asserts that the action has an entry in its table; an
+                # unmapped method (action None) and OPTIONS ("metadata") fail that assertion before the
+                # throttle and the 405 check: Django's HTML 500.
+                raise HtmlError(500)
             self._check_throttle(resource)
             if request.method not in allowed:
                 raise ApiError(405, {"detail": 'Method "%s" not allowed.' % request.method})
@@ -244,7 +267,7 @@ class EmulatorApp:
         if method in ("GET", "HEAD"):
             if pk is not None:
                 return 200, resource.retrieve(pk)
-            query = {key: values[-1] for key, values in request.args.lists()}  # QueryDict.get: last value wins
+            query = QueryParams(request.args)
             items = resource.list(query)
             return 200, paginate(items, query, resource.default_page_size, self.state.base_url, self._full_path(request))
         if method == "DELETE":

@@ -37,6 +37,7 @@ class SlackChannelResource:
     name = "slack_channels"
     default_page_size = 50
     read_only = True
+    detail_route = False  # a list only: /slack_channels/<id>/ is not a URL of the API
 
     def __init__(self, state):
         self.state = state

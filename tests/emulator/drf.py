@@ -9,6 +9,7 @@ interrupts validation at once, which is why `ApiError` is raised immediately rat
 
 from __future__ import annotations
 
+import datetime
 import re
 
 MISSING = object()
@@ -19,6 +20,8 @@ NOT_NULL = "This field may not be null."
 NOT_BLANK = "This field may not be blank."
 NOT_A_STRING = "Not a valid string."
 NOT_AN_INTEGER = "A valid integer is required."
+NOT_A_NUMBER = "A valid number is required."
+STRING_TOO_LARGE = "String value too large."
 NOT_A_BOOLEAN = "Must be a valid boolean."
 NULL_CHARACTERS = "Null characters are not allowed."
 DOES_NOT_EXIST = "Object does not exist"
@@ -150,13 +153,41 @@ class FieldValidator:
             return result
         value = self.data[name]
         if isinstance(value, str) and len(value) > 1000:
-            self.errors[name] = ["String value too large."]
+            self.errors[name] = [STRING_TOO_LARGE]
             return MISSING
         # DRF strips a trailing ".0" so that 2.0 counts as an integer.
         try:
             return int(_DECIMAL_TAIL.sub("", str(value)))
         except ValueError:
             self.errors[name] = [NOT_AN_INTEGER]
+            return MISSING
+
+    def number(self, name, required=False, allow_null=False):
+        """FloatField: anything float() takes, booleans included (True is 1.0); nan and inf pass too."""
+        handled, result = self._empty(name, required, allow_null)
+        if handled:
+            return result
+        value = self.data[name]
+        if isinstance(value, str) and len(value) > 1000:
+            self.errors[name] = [STRING_TOO_LARGE]
+            return MISSING
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            self.errors[name] = [NOT_A_NUMBER]
+        except OverflowError:  # an integer too big for a float
+            self.errors[name] = ["Integer value too large to convert to float"]
+        return MISSING
+
+    def time(self, name, input_format, shown_format, required=False, allow_null=False):
+        """TimeField with one input format; `shown_format` is how DRF spells it in the message (hh:mm:ss...)."""
+        handled, result = self._empty(name, required, allow_null)
+        if handled:
+            return result
+        try:
+            return datetime.datetime.strptime(self.data[name], input_format).time()
+        except (TypeError, ValueError):
+            self.errors[name] = ["Time has wrong format. Use one of these formats instead: %s." % shown_format]
             return MISSING
 
     def boolean(self, name, required=False, allow_null=False):

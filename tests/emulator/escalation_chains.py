@@ -75,6 +75,9 @@ class EscalationChainResource:
     def destroy(self, chain_id):
         chain = self._get(chain_id)
         del self.state.escalation_chains[chain.id]
+        # Steps belong to their chain (a cascade): they go with it, hidden ones included.
+        for step in self.state.chain_steps(chain.id):
+            del self.state.escalation_policies[step.id]
         # ChannelFilter.escalation_chain is on_delete=SET_NULL: routes stay, without a chain.
         for route in self.state.routes.values():
             if route.escalation_chain_id == chain.id:

@@ -8,11 +8,11 @@ import re
 
 from drf import MISSING, FieldValidator, bad_request, not_found, require_dict, validation_error
 from ids import public_id
+from ordering import adjust_position, next_order
 from store import Route
 from templating import route_template_ok
 
 MAX_TERM_LENGTH = 1024
-MAX_POSITION = 2147483647  # PositiveIntegerField's upper bound
 ROUTING_TYPES = ("regex", "jinja2", "labels")
 
 
@@ -121,43 +121,6 @@ def new_default_route(state, integration):
     return Route(pk=state.next_pk(), id=public_id("R", state.all_ids()), integration_id=integration.id, is_default=True, order=0)
 
 
-# Ordering (OrderedModel and OrderedModelSerializer._adjust_order).
-
-def _move_to(route, order, group):
-    """Move-to: the routes in between shift by one; gaps elsewhere stay."""
-    if route.order == order:
-        return
-    for other in group:
-        if other is route:
-            continue
-        if route.order < other.order <= order:
-            other.order -= 1
-        elif order <= other.order < route.order:
-            other.order += 1
-    route.order = order
-
-
-def _swap(route, order, group):
-    other = next((r for r in group if r.order == order and r is not route), None)
-    if other is not None:
-        other.order = route.order
-    route.order = order
-
-
-def adjust_position(state, route, position, manual_order, created):
-    if position == -1 and not manual_order:
-        if created:
-            return  # a new route is already at the end
-        position = max(r.order for r in state.route_group(route))
-    if position < 0 or position > MAX_POSITION:
-        raise bad_request("Invalid value for position field")
-    group = state.route_group(route)
-    if manual_order:
-        _swap(route, position, group)
-    else:
-        _move_to(route, position, group)
-
-
 class RouteResource:
     name = "routes"
     default_page_size = 25
@@ -247,7 +210,7 @@ class RouteResource:
             id=public_id("R", self.state.all_ids()),
             integration_id=integration.id,
             is_default=False,
-            order=max((r.order for r in group), default=-1) + 1,
+            order=next_order(group),
             routing_type=routing_type if routing_type is not MISSING else "regex",
             routing_regex=routing_regex,
             escalation_chain_id=chain.id if chain is not None else None,
@@ -257,7 +220,7 @@ class RouteResource:
         if position is not MISSING and position is not None:
             # The route is inserted before it is moved and nothing rolls the insert back, so a bad
             # position answers 400 while the route stays (OrderedModelSerializer.create).
-            adjust_position(self.state, route, position, manual_order is True, created=True)
+            adjust_position(route, self.state.route_group(route), position, manual_order is True, created=True)
         return 201, self.represent(route)
 
     def update(self, route_id, data, partial):  # pylint: disable=unused-argument
@@ -271,7 +234,7 @@ class RouteResource:
         self._validate_term(routing_type, routing_regex)
         changes = channel_changes(self.state, channels, backends)
         if position is not MISSING and position is not None:
-            adjust_position(self.state, route, position, manual_order is True, created=False)
+            adjust_position(route, self.state.route_group(route), position, manual_order is True, created=False)
         apply_changes(route, changes)
         if chain is not MISSING:
             route.escalation_chain_id = chain.id

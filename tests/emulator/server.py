@@ -7,7 +7,8 @@ Command line (kept stable, scripts depend on it):
     python tests/emulator/server.py --host 127.0.0.1 --port PORT --token TOKEN
         [--teams NAME,NAME] [--slack-channels NAME=ID,NAME=ID] [--rate-limit N/m]
         [--base-url URL] [--cloud] [--silent-close] [--tls-cert FILE --tls-key FILE]
-        [--seed-integrations N]
+        [--seed-integrations N] [--users NAME[:EMAIL],...] [--schedules NAME,...]
+        [--user-groups HANDLE,...]
 
 It prints "OnCall emulator listening on http://HOST:PORT" (https:// with TLS) once it accepts connections.
 From Python: EmulatorServer(...).start() / .url / .state / .stop(), or use it as a context manager.
@@ -28,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from app import EmulatorApp  # noqa: E402 pylint: disable=wrong-import-position
 from faults import ABORT_KEY  # noqa: E402 pylint: disable=wrong-import-position
+import seeding  # noqa: E402 pylint: disable=wrong-import-position
 from store import State  # noqa: E402 pylint: disable=wrong-import-position
 from throttle import parse_rate  # noqa: E402 pylint: disable=wrong-import-position
 
@@ -107,12 +109,17 @@ class EmulatorServer:
     """A running emulator on a background thread."""
 
     def __init__(self, token, teams=None, slack_channels=None, rate_limit="300/m", host="127.0.0.1", port=0,
-                 base_url=None, cloud=False, silent_close=False, tls_cert=None, tls_key=None, seed_integrations=0):
+                 base_url=None, cloud=False, silent_close=False, tls_cert=None, tls_key=None, seed_integrations=0,
+                 users=None, schedules=None, user_groups=None):
+        """`users`: usernames or (username, e-mail) pairs; `schedules`: names (web schedules in UTC);
+        `user_groups`: Slack handles, only with `slack_channels`. All three survive a reset, ids included."""
         parse_rate(rate_limit)  # fail early on a bad rate
         if bool(tls_cert) != bool(tls_key):
             raise ValueError("TLS needs both a certificate and a key file")
         self.host = host
-        self.state = State(teams=teams or (), slack_channels=slack_channels, cloud=cloud)
+        self.state = State(teams=teams or (), slack_channels=slack_channels, cloud=cloud, users=seeding.user_list(users),
+                           schedules=seeding.schedule_list(schedules),
+                           user_groups=seeding.user_group_list(user_groups, slack_channels is not None))
         if isinstance(seed_integrations, bool) or not isinstance(seed_integrations, int) or seed_integrations < 0:
             raise ValueError("seed_integrations must be a whole number, 0 or more")
         self.app = EmulatorApp(self.state, token, rate_limit, seed_integrations=seed_integrations)
@@ -195,6 +202,13 @@ def _count(text):
     return value
 
 
+def _users(text):
+    try:
+        return seeding.parse_users(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _rate(text):
     try:
         parse_rate(text)
@@ -203,7 +217,7 @@ def _rate(text):
     return text
 
 
-def main(argv=None):
+def _parser():
     parser = argparse.ArgumentParser(description="Local emulator of the Grafana OnCall public API")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
@@ -220,15 +234,30 @@ def main(argv=None):
     parser.add_argument("--tls-key", metavar="FILE", default=None, help="the PEM private key of --tls-cert")
     parser.add_argument("--seed-integrations", metavar="N", type=_count, default=0,
                         help="create N integrations (seed-00001, ...) at start and after each reset, for benchmarks")
+    parser.add_argument("--users", metavar="NAME[:EMAIL],...", type=_users, default=[],
+                        help="users of the organization (the first owns the token); e-mail defaults to NAME@example.com")
+    parser.add_argument("--schedules", metavar="NAME,...", type=_names, default=[], help="web schedules (time zone UTC, no team)")
+    parser.add_argument("--user-groups", metavar="HANDLE,...", type=_names, default=[],
+                        help="user groups of the Slack workspace; needs --slack-channels")
+    return parser
+
+
+def main(argv=None):
+    parser = _parser()
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
+    if args.user_groups and args.slack_channels is None:
+        parser.error("--user-groups needs --slack-channels: user groups come from a connected Slack workspace")
 
     try:
         server = EmulatorServer(token=args.token, teams=args.teams, slack_channels=args.slack_channels, rate_limit=args.rate_limit,
                                 host=args.host, port=args.port, base_url=args.base_url, cloud=args.cloud,
                                 silent_close=args.silent_close, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                                seed_integrations=args.seed_integrations)
+                                seed_integrations=args.seed_integrations, users=args.users, schedules=args.schedules,
+                                user_groups=args.user_groups)
+    except ValueError as error:  # e.g. a user group handle given twice
+        parser.error(str(error))
     except OSError as error:  # ssl.SSLError is one
         if not args.tls_cert:
             raise

@@ -1,10 +1,13 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Integration templates and the Jinja checks the server runs on templates and routes."""
+"""Integration templates and the Jinja checks the server runs on templates, routes and outgoing webhooks."""
 
 from __future__ import annotations
 
-from jinja2 import BaseLoader, TemplateSyntaxError
+from collections import defaultdict
+
+from jinja2 import BaseLoader, TemplateAssertionError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from drf import bad_request, server_error
@@ -17,6 +20,7 @@ BUILTIN_CHANNELS = (
     ("phone_call", ("title",)),
     ("telegram", ("title", "message", "image_url")),
 )
+JINJA_TEMPLATE_MAX_LENGTH = 50000
 # validate_templates walks the channels in this order, so it decides which error a bad body gets.
 _VALIDATION_ORDER = ("slack", "web", "phone_call", "sms", "telegram")
 
@@ -65,6 +69,26 @@ def route_template_ok(source):
     except Exception:  # pylint: disable=broad-except
         return True
     return True
+
+
+def webhook_template_error(source):
+    """The message a webhook field gets for `source`, or None when the server would accept it.
+
+    The template is rendered once on an empty payload. Syntax, unknown filters, the length limit and
+    sandbox violations are errors; render trouble (undefined names, type errors) is only a warning and
+    passes, because no real payload is at hand.
+    """
+    if len(source) > JINJA_TEMPLATE_MAX_LENGTH:
+        return "Template Error: Template exceeds length limit (%d > %d)" % (len(source), JINJA_TEMPLATE_MAX_LENGTH)
+    try:
+        JINJA.from_string(source).render(payload=None, alert_payload=defaultdict(str), alert_group_id="alert_group_1")
+    except (SecurityError, TemplateAssertionError, TemplateSyntaxError) as error:
+        return "Template Error: %s" % error
+    except (TypeError, KeyError, ValueError, UndefinedError):
+        return None
+    except Exception as error:  # pylint: disable=broad-except
+        return "Template Error: %s" % error
+    return None
 
 
 class Templates:

@@ -18,6 +18,9 @@ from server import EmulatorServer  # noqa: E402 pylint: disable=wrong-import-pos
 
 TOKEN = "t0ken"
 SLACK_CHANNELS = {"alerts": "C01ALERTS", "ops-alerts": "C02OPS"}
+USERS = ["alice", "bob", ("carol", "Carol@Corp.example")]
+SCHEDULES = ["primary", "secondary"]
+USER_GROUPS = ["oncall-team"]
 
 
 class Api:
@@ -75,10 +78,34 @@ class Api:
         assert response.status_code == 201, response.text
         return response.json()
 
+    def step(self, chain_id, step_type, **body):
+        response = self.post("escalation_policies/", json=dict(body, escalation_chain_id=chain_id, type=step_type))
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def steps(self, chain_id):
+        """{step id: position} of one chain, as listed."""
+        return {s["id"]: s["position"] for s in self.get("escalation_policies/?escalation_chain_id=" + chain_id).json()["results"]}
+
+    def user_id(self, username):
+        return self.get("users/?username=" + username).json()["results"][0]["id"]
+
+    def schedule_id(self, name):
+        return self.get("schedules/?name=" + name).json()["results"][0]["id"]
+
+    def webhook(self, name, **body):
+        body = dict({"url": "https://example.com/hook", "http_method": "POST", "trigger_type": "escalation"}, name=name, **body)
+        response = self.post("webhooks/", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
 
 def start_server(**kwargs):
-    options = {"token": TOKEN, "teams": ["ops", "db"], "slack_channels": dict(SLACK_CHANNELS), "rate_limit": "300/m", "host": "127.0.0.1", "port": 0}
+    options = {"token": TOKEN, "teams": ["ops", "db"], "slack_channels": dict(SLACK_CHANNELS), "rate_limit": "300/m", "host": "127.0.0.1", "port": 0,
+               "users": list(USERS), "schedules": list(SCHEDULES), "user_groups": list(USER_GROUPS)}
     options.update(kwargs)
+    if options["slack_channels"] is None and "user_groups" not in kwargs:
+        options["user_groups"] = []  # user groups come from Slack: none without it
     return EmulatorServer(**options).start()
 
 

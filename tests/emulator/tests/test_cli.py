@@ -45,3 +45,36 @@ def test_cli_rejects_bad_rate():
                             capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 2
     assert "invalid rate" in result.stderr
+
+
+def test_cli_users_schedules_user_groups():
+    command = [sys.executable, os.path.join(EMULATOR_DIR, "server.py"), "--host", "127.0.0.1", "--port", "0", "--token", "cli-token",
+               "--slack-channels", "alerts=C01ALERTS", "--users", "alice,bob:Bob@Corp.example", "--schedules", "primary,primary,nights",
+               "--user-groups", "oncall-team,sre"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            match = re.fullmatch(r"OnCall emulator listening on (http://127\.0\.0\.1:\d+)\n", process.stdout.readline())
+            assert match
+            url, headers = match.group(1) + "/api/v1/", {"Authorization": "cli-token"}
+            users = requests.get(url + "users/", headers=headers, timeout=10).json()["results"]
+            assert [(u["username"], u["email"]) for u in users] == [("alice", "alice@example.com"), ("bob", "Bob@Corp.example")]
+            schedules = requests.get(url + "schedules/", headers=headers, timeout=10).json()["results"]
+            assert [(s["name"], s["type"], s["time_zone"]) for s in schedules] == [("primary", "web", "UTC")] * 2 + [("nights", "web", "UTC")]
+            groups = requests.get(url + "user_groups/", headers=headers, timeout=10).json()["results"]
+            assert [g["slack"]["handle"] for g in groups] == ["oncall-team", "sre"]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--user-groups", "oncall"], "--user-groups needs --slack-channels"),
+    (["--users", "alice,ALICE"], "username 'ALICE' given twice"),
+    (["--users", "alice:"], "e-mail addresses must be non-empty"),
+    (["--slack-channels", "a=C1", "--user-groups", "x,x"], "a user group handle is given twice"),
+])
+def test_cli_rejects_bad_directory_flags(arguments, message):
+    result = subprocess.run([sys.executable, os.path.join(EMULATOR_DIR, "server.py"), "--token", "t"] + arguments,
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -45,6 +46,24 @@ def test_reset_keeps_start_up_teams_and_slack(api):
     assert api.get("slack_channels/").json()["count"] == 2
 
 
+def test_reset_keeps_start_up_users_schedules_and_user_groups(api):
+    users = api.get("users/").json()["results"]
+    schedules = api.get("schedules/").json()["results"]
+    groups = api.get("user_groups/").json()["results"]
+    assert len(users) == 3 and len(schedules) == 2 and len(groups) == 1
+    api.delete("schedules/" + schedules[0]["id"])
+    api.post("schedules/", json={"name": "made later", "type": "web", "time_zone": "UTC"})
+    chain = api.chain("c")
+    api.step(chain["id"], "notify_persons", persons_to_notify=[users[0]["id"]])
+    api.webhook("w")
+    assert api.control("POST", "reset").status_code == 204
+    assert api.get("users/").json()["results"] == users
+    assert api.get("schedules/").json()["results"] == schedules  # the deleted one is back, with its id
+    assert api.get("user_groups/").json()["results"] == groups
+    state = api.control("GET", "state").json()
+    assert state["escalation_policies"] == [] and state["webhooks"] == [] and state["escalation_chains"] == []
+
+
 def test_add_team(api):
     response = api.control("POST", "teams", json={"name": "sre"})
     assert response.status_code == 201
@@ -62,6 +81,10 @@ def test_state_dump(api):
     assert state["integrations"][0]["deleted"] is True
     assert [t["name"] for t in state["teams"]] == ["ops", "db"]
     assert state["slack_channels"][0]["slack_id"] == "C01ALERTS"
+    assert [u["username"] for u in state["users"]] == ["alice", "bob", "carol"]
+    assert [s["name"] for s in state["schedules"]] == ["primary", "secondary"]
+    assert [g["handle"] for g in state["user_groups"]] == ["oncall-team"]
+    assert state["webhooks"] == [] and state["escalation_policies"] == []
 
 
 def test_control_needs_no_token_and_is_not_throttled(make_api):
@@ -69,6 +92,18 @@ def test_control_needs_no_token_and_is_not_throttled(make_api):
     for dummy in range(5):
         assert api.control("GET", "state").status_code == 200
     assert api.control("GET", "nope").status_code == 404
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"user_groups": ["oncall"]}, "connected Slack workspace"),
+    ({"users": ["alice", ("Alice", "a@example.com")]}, "given twice"),
+    ({"users": [("alice",)]}, "(username, e-mail) pair"),
+    ({"schedules": [""]}, "schedule names must be non-empty"),
+    ({"users": "alice"}, "users must be a list"),
+])
+def test_python_api_refuses_bad_directory(options, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        EmulatorServer(token=TOKEN, **options)
 
 
 def test_python_api():
