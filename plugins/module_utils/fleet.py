@@ -118,8 +118,8 @@ class FleetItem:
     @classmethod
     def deletion(cls, integration, fleet):
         """An integration overridden deletes: in the scope, not in config."""
-        item = cls("integration %r (%s)" % (integration["name"], integration["id"]),
-                   {"id": integration["id"], "name": integration["name"]}, fleet, DELETED)
+        # Only the id goes through the options: whatever the server holds as a name is not the task's to check.
+        item = cls("integration %r (%s)" % (integration["name"], integration["id"]), {"id": integration["id"]}, fleet, DELETED)
         item.plan = Plan(DELETE, item.resource.options, Found(integration), {})
         return item
 
@@ -327,11 +327,11 @@ class Fleet:
             item.make_plan()
         self._check_distinct()
         self._plan_routes(self.listing.items)
-        overridden = self._overridden(self.listing.items, scope)
-        first = self._check_names(self.listing, overridden)
-        deletions = [FleetItem.deletion(integration, self) for integration in overridden]
-        return self._apply([item for item in deletions if item.current["id"] in first] + self.items
-                           + [item for item in deletions if item.current["id"] not in first])
+        to_delete = self._to_delete(self.listing.items, scope)
+        delete_first = self._check_names(self.listing, to_delete)
+        deletions = [FleetItem.deletion(integration, self) for integration in to_delete]
+        return self._apply([item for item in deletions if item.current["id"] in delete_first] + self.items
+                           + [item for item in deletions if item.current["id"] not in delete_first])
 
     def gather(self, listing, scope):
         integrations = [item for item in listing if item.get("type") not in SERVER_MANAGED_TYPES and (scope is None or scope.contains(item))]
@@ -351,7 +351,7 @@ class Fleet:
                                   % (owners[item.current["id"]].label, item.label, item.current["id"]))
             owners[item.current["id"]] = item
 
-    def _check_names(self, listing, overridden):
+    def _check_names(self, listing, to_delete):
         """OnCall allows one integration of a name per team, checked at each write: find every clash before the first.
 
         Only items that create an integration or give one a new name or team can clash (integrations that already
@@ -361,7 +361,7 @@ class Fleet:
         """
         if self.state == DELETED:
             return set()
-        overridden_ids = {integration["id"] for integration in overridden}
+        to_delete_ids = {integration["id"] for integration in to_delete}
         position = {id(item): index for index, item in enumerate(self.items)}
         renamed = {}        # current id -> the item that gives it a new name or team
         arriving = {}       # (name, team_id) an item creates or renames into -> the item
@@ -375,14 +375,14 @@ class Fleet:
             arriving[key] = item
             if item.current is not None:
                 renamed[item.current["id"]] = item
-        first = set()
+        delete_first = set()
         for key, item in arriving.items():
             mine = item.current["id"] if item.current is not None else None
             for other in listing.named(key[0]):
                 if other.get("team_id") != key[1] or other["id"] == mine:
                     continue
-                if other["id"] in overridden_ids:
-                    first.add(other["id"])
+                if other["id"] in to_delete_ids:
+                    delete_first.add(other["id"])
                 elif other["id"] in renamed and position[id(renamed[other["id"]])] < position[id(item)]:
                     continue    # an earlier item moves it away first
                 elif other["id"] in renamed:
@@ -395,7 +395,7 @@ class Fleet:
                     raise OnCallError("%s would give integration %s the name %r in %s, which integration %s already has (OnCall "
                                       "allows one per team); nothing was changed"
                                       % (item.label, mine or "(new)", key[0], describe_team(key[1]), other["id"]))
-        return first
+        return delete_first
 
     def _plan_routes(self, listing):
         with_routes = [item for item in self.items if item.routes is not None]
@@ -408,7 +408,7 @@ class Fleet:
         for item in with_routes:
             item.plan_routes(routes.get(item.current["id"], []) if item.current else [], sample)
 
-    def _overridden(self, listing, scope):
+    def _to_delete(self, listing, scope):
         """overridden: what the scope holds and config does not list, to delete; OnCall's own direct_paging integrations never."""
         if self.state != OVERRIDDEN:
             return []

@@ -26,6 +26,9 @@ INTEGRATION_ID = IdShape("C", "CFRPV98RPR1U8")
 TEAM_ID = IdShape("T", "TGD6H3A1Y5FCL")
 ROUTE_ID = IdShape("R", "RVBE4RKQSCGJ2")
 CHAIN_ID = IdShape("F", "FW6E8N3JQ1ZVK")
+USER_ID = IdShape("U", "U5T1BCRJ8NZQA")
+SCHEDULE_ID = IdShape("S", "SBM7DV7BKFUYU")
+WEBHOOK_ID = IdShape("WH", "WH82D7LNAZ6WUM")
 
 
 def check_id(option, value, shape):

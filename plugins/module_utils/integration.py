@@ -12,6 +12,7 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, nulled, prune_unset
@@ -23,6 +24,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.names import (
     NameNotFound,
     check_name,
     exact_matches,
+    of_team,
     pick_one,
     placeholder,
     team_id_of,
@@ -155,6 +157,7 @@ class Listing:
     def load(self, items):
         self.items = items
         self.by_id = {item.get("id"): item for item in items}
+        self._by_name = {}
         for item in items:
             self._by_name.setdefault(item.get("name"), []).append(item)
 
@@ -247,7 +250,7 @@ class Integration(Resource):
             desired["description_short"] = options.description_short or None
         if options.team_id is not None:
             desired["team_id"] = reference(options.team_id)
-        templates = options.templates
+        templates = copy.deepcopy(options.templates)     # the options stay as normalised, whatever a caller does with desired
         if options.purge_templates and found.current is not None:
             # Only templates the module can set are purged: a backend it has no option for (mattermost, say)
             # could never be set again.
@@ -255,7 +258,7 @@ class Integration(Resource):
             templates = apply_changes(nulled(manageable), templates)
         if templates:
             desired["templates"] = templates
-        default_route = normalize_routing(options.default_route)
+        default_route = normalize_routing(copy.deepcopy(options.default_route))
         if default_route:
             desired["default_route"] = default_route
         return desired
@@ -275,18 +278,14 @@ class Integration(Resource):
 
     def lookup(self, options, listing):
         """The integration the options name, from ``listing`` (every integration, read once) or from the server."""
-        first = listing.items[0] if listing is not None and listing.items else None
+        any_integration = listing.items[0] if listing is not None and listing.items else None
         if options.id:
             by_id = listing.by_id.get(options.id) if listing is not None else self.client.get_or_none("%s%s/" % (self.path, options.id))
             current = self.checked_by_id(options.id, by_id, options.state)
-            return Found(current, sample=current or first)
-        # No team_id filter on the server: it answers 500 on self-hosted OnCall. The team is picked here.
-        matches = [item for item in listing.named(options.name) if item.get("name") == options.name] if listing is not None \
-            else exact_matches(self.client, INTEGRATION, options.name)
-        sample = matches[0] if matches else first
-        if options.team_id is not None:
-            matches = [item for item in matches if item.get("team_id") == reference(options.team_id)]
-        current = pick_one(matches, "integration name %r" % options.name, "team_id or id",
+            return Found(current, sample=current or any_integration)
+        matches = listing.named(options.name) if listing is not None else exact_matches(self.client, INTEGRATION, options.name)
+        sample = matches[0] if matches else any_integration
+        current = pick_one(of_team(matches, options.team_id), "integration name %r" % options.name, "team_id or id",
                            describe=lambda item: "%s (%s)" % (item.get("id"), describe_team(item.get("team_id"))))
         return Found(current, sample=sample)
 
@@ -427,8 +426,7 @@ def list_integrations(params, client, names):
         items = client.list_all("integrations/")
     if name is not None:
         items = [item for item in items if item.get("name") == name]
-    if team_id is not None:
-        items = [item for item in items if item.get("team_id") == reference(team_id)]
+    items = of_team(items, team_id)
     if params.get("type"):
         items = [item for item in items if item.get("type") == params["type"]]
     if params.get("export"):

@@ -15,9 +15,13 @@ from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCal
 
 class NamedKind:
     """Where objects of one kind are listed, how the list filters by name, which field is the id, and the
-    option a task sets instead of the name to pick one of several."""
+    option a task sets instead of the name to pick one of several.
 
-    def __init__(self, label, path, id_option, name_filter="name", name_field="name", id_field="id", hint=""):
+    ``creatable``: a module of this collection can create such objects, so check mode tolerates a name that
+    does not exist yet (an earlier task may create it); other names must exist in check mode too.
+    """
+
+    def __init__(self, label, path, id_option, name_filter="name", name_field="name", id_field="id", hint="", creatable=True):
         self.label = label
         self.path = path
         self.id_option = id_option
@@ -25,6 +29,13 @@ class NamedKind:
         self.name_field = name_field
         self.id_field = id_field
         self.hint = hint
+        self.creatable = creatable
+
+    def name_of(self, item):
+        """The object's name; a dotted ``name_field`` reads a nested one (``slack.handle``)."""
+        for part in self.name_field.split("."):
+            item = item.get(part) if isinstance(item, dict) else None
+        return item
 
 
 TEAM = NamedKind("team", "teams/", "team_id",
@@ -33,11 +44,15 @@ ESCALATION_CHAIN = NamedKind("escalation chain", "escalation_chains/", "escalati
 INTEGRATION = NamedKind("integration", "integrations/", "integration_id")
 SLACK_CHANNEL = NamedKind("Slack channel", "slack_channels/", "slack.channel_id", name_filter="channel_name", id_field="slack_id",
                           hint=" Only channels of the Slack workspace connected to OnCall are listed, archived ones excepted.")
+SCHEDULE = NamedKind("schedule", "schedules/", "schedule_id", creatable=False)
+USER_GROUP = NamedKind("Slack user group", "user_groups/", "user_group_id", name_filter="slack_handle", name_field="slack.handle",
+                       creatable=False, hint=" Only user groups of the Slack workspace connected to OnCall are listed, by their handle.")
+WEBHOOK = NamedKind("outgoing webhook", "webhooks/", "webhook_id")
 
 
 def exact_matches(client, kind, name):
     """The objects of ``kind`` named exactly ``name``: the server's name filter, checked again here."""
-    return [item for item in client.list_all(kind.path, {kind.name_filter: name}) if item.get(kind.name_field) == name]
+    return [item for item in client.list_all(kind.path, {kind.name_filter: name}) if kind.name_of(item) == name]
 
 
 def pick_one(matches, what, fix, describe=None):
@@ -95,10 +110,14 @@ class NameResolver:
             self._cache[key] = self._lookup(kind, name)
         return self._cache[key]
 
+    def name_of(self, kind, object_id):
+        """The name this task resolved to ``object_id``, if it did; for messages and diffs."""
+        return next((name for (label, name), found in self._cache.items() if label == kind.label and found == object_id), None)
+
     def remember(self, kind, items):
         """Answer later lookups of these objects' names from a listing the task has already read."""
         for item in items:
-            self._cache.setdefault((kind.label, item.get(kind.name_field)), item.get(kind.id_field))
+            self._cache.setdefault((kind.label, kind.name_of(item)), item.get(kind.id_field))
 
     def _lookup(self, kind, name):
         found = pick_one(exact_matches(self.client, kind, name), "%s name %r" % (kind.label, name), kind.id_option,
@@ -106,7 +125,7 @@ class NameResolver:
         if found is not None:
             return found[kind.id_field]
         message = "%s %r not found in OnCall.%s" % (kind.label, name, kind.hint)
-        if self.check_mode:
+        if self.check_mode and kind.creatable:
             if self.warn is not None:
                 self.warn("%s In check mode this is not an error, in case an earlier task creates it; the result shows %s "
                           "where its id would be." % (message, placeholder(kind, name)))
@@ -114,6 +133,43 @@ class NameResolver:
         raise NameNotFound(message)
 
 
+def of_team(items, team_id):
+    """The items of this team (``""``: of no team); all of them when ``team_id`` is None. The team is picked here
+    because the server's team filter answers 500 on self-hosted OnCall."""
+    if team_id is None:
+        return items
+    wanted = None if team_id == "" else team_id
+    return [item for item in items if item.get("team_id") == wanted]
+
+
 def team_id_of(team, team_id, names):
     """The team a task means, as the API spells it: ``team`` (a name) resolved, else ``team_id``; None when not managed."""
     return names.resolve(TEAM, team) if team is not None else team_id
+
+
+class UserDirectory:
+    """Every user, listed once per task on first use, by username and by e-mail address.
+
+    OnCall matches both case-insensitively, so a name here does too. No module of this collection creates
+    users, so an unknown one fails in check mode as well.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self._users = None
+
+    def user_id(self, name, option):
+        if self._users is None:
+            self._users = self.client.list_all("users/")
+        wanted = name.strip().lower()
+        matches = [user for user in self._users
+                   if wanted in ((user.get("username") or "").lower(), (user.get("email") or "").lower())]
+        found = pick_one(matches, "%s: user %r" % (option, name), option.rsplit(".", 1)[0] + ".user_ids",
+                         describe=lambda user: "%s (%s)" % (user.get("id"), user.get("username")))
+        if found is None:
+            raise OnCallError("%s: no OnCall user has the username or e-mail address %r" % (option, name))
+        return found["id"]
+
+    def username_of(self, user_id):
+        """The username of an id, when the users were listed; None otherwise."""
+        return next((user.get("username") for user in self._users or [] if user.get("id") == user_id), None)

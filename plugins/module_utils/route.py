@@ -174,17 +174,18 @@ class Route(Resource):
         if options.routing_regex is not None:
             desired["routing_regex"] = options.routing_regex
         desired.update(normalize_routing(options.routing))
-        if options.state == "present":
-            position = self._position(options, found, desired)
-            if position is not None:
-                desired["position"] = position
+        placed = self._placement(options, found, desired) if options.state == "present" and options.position is not None else None
+        if placed is not None and placed[1] is not None:
+            # Where the task puts the route: the position of its move, or the one a re-created route ends at.
+            desired["position"] = placed[1]
         return desired
 
-    def _position(self, options, found, fields):
-        """The raw position the route's write sends, or None when it stays where it is (or a create appends it).
+    def _placement(self, options, found, fields):
+        """(the position the route's write sends, the position it ends at) when it is placed; None when it stays.
 
         The route is placed with the ordered-list planner among its siblings, which all stay where they are:
-        at the task's index, or for a route re-created to clear its chain, in the old one's place.
+        at the task's index, or for a route re-created to clear its chain, in the old one's place. ``fields`` are
+        the desired fields without position.
         """
         current, siblings = found.current, found.siblings
         recreated = current is not None and clears_chain(changed_subset(fields, current))
@@ -199,9 +200,11 @@ class Route(Resource):
         targets = [Target(slot.rank, slot) for slot in others]
         if own is not None:
             own.rank = index
-        targets.append(Target(index, replaces=own) if recreated else Target(index, own))
-        writes = [write for write in Placement(slots, targets, staying=others).writes if write.kind != DELETE]
-        return writes[0].body.get("position") if writes else None
+        target = Target(index, replaces=own) if recreated else Target(index, own)
+        writes = [write for write in Placement(slots, targets + [target], staying=others).writes if write.kind != DELETE]
+        if not writes:
+            return None
+        return writes[0].body.get("position"), (target.slot.order if recreated or "position" in writes[0].body else None)
 
     # ------------------------------------------------------------------ checks
 
@@ -251,14 +254,20 @@ class Route(Resource):
         if clears_chain(plan.changes):
             self._warn_recreate(plan.current)
             predicted["id"] = None
-            predicted["position"] = plan.desired.get("position", next_position(plan.found.siblings))
+            predicted["position"] = self._recreate_placement(plan)[1]
         return predicted
+
+    def _recreate_placement(self, plan):
+        """(the POST's position or None, where the new route ends) for a route re-created to clear its chain."""
+        fields = {key: value for key, value in plan.desired.items() if key != "position"}
+        return self._placement(plan.options, plan.found, fields)
 
     def _recreate_body(self, plan):
         changes = {key: value for key, value in plan.changes.items() if key != "position"}
         body = dict(recreate_body(plan.current, changes), integration_id=plan.current.get("integration_id"))
-        if "position" in plan.desired:
-            body["position"] = plan.desired["position"]
+        position = self._recreate_placement(plan)[0]
+        if position is not None:
+            body["position"] = position
         return body
 
     def _warn_recreate(self, current):

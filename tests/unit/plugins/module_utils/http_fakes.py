@@ -30,6 +30,7 @@ from urllib3.connection import HTTPConnection
 from urllib3.exceptions import ProtocolError, SSLError as Urllib3SSLError
 
 BASE = "https://oncall.example.com"
+DJANGO_500 = "<!doctype html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1></body></html>"
 TOKEN = "6f1c2a9be07d45b3a8e1f0c4d2b7e9a16f1c2a9be07d45b3a8e1f0c4d2b7e9a1"
 
 # ------------------------------------------------------------------ HTTP responses
@@ -247,3 +248,14 @@ def ansible_params(argument_spec, **given):
     result = ArgumentSpecValidator(argument_spec).validate(given)
     assert not result.error_messages, result.error_messages
     return result.validated_parameters
+
+
+def answer_500_after_posts(client):
+    """Replace the answer to every POST, which the server has applied, by Django's 500 page (a crash after the commit).
+
+    The emulator's status faults answer without running the request, so this case is made at the transport.
+    """
+    def hook(answer, *args, **kwargs):
+        return response(500, text=DJANGO_500) if answer.request.method == "POST" else answer
+    client.session.hooks["response"].append(hook)
+    return client

@@ -129,9 +129,9 @@ def check_case(orders, wanted, exact, where):
     # Deletes come last, and the raw positions the planner predicts are the oracle's.
     kinds = [write.kind for write in placement.writes]
     assert kinds == sorted(kinds, key=lambda kind: kind == DELETE), where
-    predicted = {slot.item["id"] if slot.item else None: slot.order for slot in placement.final}
-    assert {name: order for name, order in final.items() if name in predicted} == \
-        {name: order for name, order in predicted.items() if name is not None}, where
+    created = {id(target.slot): target.body["name"] for target in placement.targets if target.slot.item is None}
+    predicted = {slot.item["id"] if slot.item else created[id(slot)]: slot.order for slot in placement.final}
+    assert predicted == final, where
     return placement, final
 
 

@@ -22,12 +22,11 @@ from ansible_collections.oncall.grafana.plugins.module_utils.route import (
     list_routes,
 )
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.emulated import EmulatedOnCall, start_server
-from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import ansible_params, response
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import ansible_params, answer_500_after_posts
 
 LETTERS = "abcd"
 GAPS = (0, 2, 5, 9)
 JINJA_PAREN = "{{ payload.tags | join('(') }}"  # a valid Jinja2 template, not a valid regular expression
-DJANGO_500 = "<!doctype html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1></body></html>"
 # What a route with a chain, Slack, Telegram and two messaging backends set looks like (made by OSS OnCall).
 CHAINED = dict(chain="prod", slack={"channel_id": "C01ALERTS", "enabled": False}, telegram={"enabled": True},
                email={"enabled": True}, mobile_app={"id": "M1", "enabled": True})
@@ -411,9 +410,28 @@ def test_recreate_with_a_position_lands_at_the_wanted_index(oncall, wanted):
     others = world.ids("acd")
     index = min(wanted, 3)
     assert world.order() == others[:index] + [result["route"]["id"]] + others[index:]
+    # The diff shows where the route goes (the position the new route ends at, as the server reports it).
+    assert result["diff"]["after"]["position"] == result["route"]["position"]
+    assert result["diff"]["before"]["position"] == GAPS[1]
     again, dummy = run(oncall, integration_id=world.integration_id, routing_regex="b", escalation_chain_id="", position=wanted)
     assert again["changed"] is False
     assert writes(oncall) == []
+
+
+def test_a_recreate_in_place_shows_no_position_in_its_diff(oncall):
+    world = Routes(oncall, b=CHAINED)
+    result, dummy = run(oncall, integration_id=world.integration_id, routing_regex="b", escalation_chain_id="")
+    assert "position" not in result["diff"]["before"] and "position" not in result["diff"]["after"]
+
+
+def test_a_recreate_moved_to_the_end_shows_the_move_in_its_diff(oncall):
+    world = Routes(oncall, b=CHAINED)
+    predicted, result, dummy = check_then_real(oncall, integration_id=world.integration_id, routing_regex="b", escalation_chain_id="",
+                                               position=9)
+    assert result["diff"]["before"]["position"] == GAPS[1]
+    assert result["diff"]["after"]["position"] == result["route"]["position"] > GAPS[-1]
+    assert predicted["diff"] == result["diff"]
+    assert world.order() == world.ids("acd") + [result["route"]["id"]]
 
 
 def test_check_mode_predicts_a_recreate_that_moves_up(oncall):
@@ -639,17 +657,6 @@ def test_post_not_applied_is_sent_again_only_after_a_lookup(oncall):
     result, dummy = run(oncall, integration_id=world.integration_id, routing_regex="new")
     assert methods(oncall) == ["GET", "POST", "GET", "POST"]
     assert world.order() == world.ids() + [result["route"]["id"]]
-
-
-def answer_500_after_posts(client):
-    """Replace the answer to every POST, which the server has applied, by Django's 500 page (a crash after the commit).
-
-    The emulator's status faults answer without running the request, so this one case is made at the transport.
-    """
-    def hook(answer, *args, **kwargs):
-        return response(500, text=DJANGO_500) if answer.request.method == "POST" else answer
-    client.session.hooks["response"].append(hook)
-    return client
 
 
 @pytest.mark.parametrize("applied", [True, False], ids=["made", "not-made"])

@@ -8,7 +8,7 @@ routes with duplicate terms, jinja2 terms, label routes, raw positions with gaps
 random wanted list (kept, moved, new, chain changed, chain cleared) in both modes. It checks the order the
 server ends with, the chains, the number of moves (the fewest under keep-a-longest-run), which writes are
 sent, that check mode sends nothing and predicts the result, and that a second plan has nothing to do.
-Small cases pin the exact writes; check_route_items is checked on its own.
+Small cases pin the exact writes; normalized_route_items is checked on its own.
 """
 
 from __future__ import annotations
@@ -242,15 +242,15 @@ def check_case(emulator, seed, seen):
     # Under exact only label routes are left.
     kept = [route for route in unlisted if route not in deleted]
     listed_keys = [key(want) for want in wanted]
-    twins = [route for route in kept if key(route) in listed_keys]
+    duplicates = [route for route in kept if key(route) in listed_keys]
     others = [route for route in after if route not in finals]
     plain = [route for route in others if key(route) not in listed_keys]
-    assert shape(plain) == shape([route for route in kept if route not in twins]), where
-    assert [route["id"] for route in plain] == [route["id"] for route in kept if route not in twins], where
-    for route_key in set(key(route) for route in twins):
+    assert shape(plain) == shape([route for route in kept if route not in duplicates]), where
+    assert [route["id"] for route in plain] == [route["id"] for route in kept if route not in duplicates], where
+    for route_key in set(key(route) for route in duplicates):
         same = [route["id"] for route in after if key(route) == route_key]
         listed_same = [final["id"] for final, want in zip(finals, wanted) if key(want) == route_key]
-        assert same == listed_same + [route["id"] for route in twins if key(route) == route_key], where
+        assert same == listed_same + [route["id"] for route in duplicates if key(route) == route_key], where
     if exact:
         assert all(route["routing_type"] == "labels" for route in others), where
     assert len(created) == sum(1 for row in rows if row["match"] is None or row["recreate"]), where
@@ -265,9 +265,9 @@ def check_case(emulator, seed, seen):
     stay = [row for row in rows if row["match"] is not None and not row["recreate"]]
     # The routes the plan places, ranked by where they must end: listed ones by index, each duplicate right behind its twin.
     ranks = {row["match"]["id"]: (index, 0) for index, row in enumerate(rows) if row["match"] is not None and not row["recreate"]}
-    for route in twins:
+    for route in duplicates:
         last_listed = len(listed_keys) - 1 - listed_keys[::-1].index(key(route))
-        ranks[route["id"]] = (last_listed, 1 + [other["id"] for other in twins if key(other) == key(route)].index(route["id"]))
+        ranks[route["id"]] = (last_listed, 1 + [other["id"] for other in duplicates if key(other) == key(route)].index(route["id"]))
     ranks_in_current_order = [ranks[route["id"]] for route in current if route["id"] in ranks]
     moves = [entry for entry in writes if entry["method"] == "PUT" and "position" in entry["body"]]
     assert len(moves) == len(ranks_in_current_order) - longest_increasing_length(ranks_in_current_order), where
@@ -294,7 +294,7 @@ def check_case(emulator, seed, seen):
         "jinja2": any(want["routing_type"] == "jinja2" for want in wanted), "labels": any(route["routing_type"] == "labels" for route in current),
         "new": any(row["match"] is None for row in rows), "recreate": any(row["recreate"] for row in rows),
         "rechain": bool(rechained), "deletes": bool(deleted), "2+ moves": len(moves) >= 2, "no write": not writes,
-        "unlisted duplicate kept": bool(twins),
+        "unlisted duplicate kept": bool(duplicates),
     })
 
 
