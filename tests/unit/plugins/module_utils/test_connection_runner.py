@@ -125,8 +125,8 @@ class _Exit(Exception):
 class RecordingModule:
     """What the runner uses of AnsibleModule: params, check_mode, _diff, warn(), fail_json() and exit_json()."""
 
-    def __init__(self, argument_spec=INTEGRATION_ARGUMENT_SPEC, check_mode=False, diff=False, **given):
-        self.params = ansible_params(with_connection_options(argument_spec), **given)
+    def __init__(self, argument_spec=None, check_mode=False, diff=False, **given):
+        self.params = ansible_params(with_connection_options(argument_spec or INTEGRATION_ARGUMENT_SPEC), **given)
         self.check_mode = check_mode
         self._diff = diff
         self.warnings = []
