@@ -40,19 +40,25 @@ class Plan:
     """The one write a task needs for one object: ``action`` is CREATE, UPDATE, DELETE or NOTHING.
 
     ``options`` are the task's options with names resolved, ``desired`` the managed fields as the API spells
-    them, ``changes`` the nested part of desired that differs from ``found.current``.
+    them, ``changes`` the nested part of desired that differs from ``found.current``. ``members`` is the plan of
+    the object's own ordered list (a chain's steps) when the task manages it: written after the object.
     """
 
-    def __init__(self, action, options, found, desired, changes=None):
+    def __init__(self, action, options, found, desired, changes=None, members=None):
         self.action = action
         self.options = options
         self.found = found
         self.desired = desired
         self.changes = changes or {}
+        self.members = members
 
     @property
     def current(self):
         return self.found.current
+
+    @property
+    def changed(self):
+        return self.action != NOTHING or bool(self.members and self.members.changed)
 
 
 def post_once(client, path, body, find, label):
@@ -200,8 +206,8 @@ class Resource:
         """Read what exists and decide the one write the task needs; every check runs here, before any write.
 
         The steps, in order: names to ids (resolve), the existing object (find), what the task wants of it
-        (desired), the action, and the checks of that action. Modules that manage many objects plan them all
-        before applying any.
+        (desired), the action and its checks, then the plan of the object's own list, if managed. Modules that
+        manage many objects plan them all before applying any.
         """
         options = self.resolve(self.options)
         found = self.find(options)
@@ -215,14 +221,19 @@ class Resource:
         if current is None:
             plan = Plan(CREATE, options, found, desired)
             self.check_create(plan)
-            return plan
-        changes = changed_subset(desired, current)
-        plan = Plan(UPDATE if changes else NOTHING, options, found, desired, changes)
-        self.check_update(plan)
+        else:
+            changes = changed_subset(desired, current)
+            plan = Plan(UPDATE if changes else NOTHING, options, found, desired, changes)
+            self.check_update(plan)
+        plan.members = self.plan_members(plan)
         return plan
 
+    def plan_members(self, plan):
+        """The plan of the object's own ordered list, or None when the task does not manage one."""
+        return None
+
     def apply(self, plan):
-        """Send the planned write (none in check mode) and return the module result."""
+        """Send the planned writes (none in check mode) and return the module result."""
         shape = self.diff_shape(plan.desired)
         if plan.action == DELETE:
             if not self.check_mode:
@@ -230,12 +241,23 @@ class Resource:
                 self.client.delete(self.item_path(plan.current))
             return self.result(plan, {}, project(plan.current, shape), {}, plan.current)
         if plan.action == CREATE:
-            created = self.predict_created(plan) if self.check_mode else self.write_create(plan)
-            return self.result(plan, created, {}, project(created, shape), created)
-        if plan.action == UPDATE:
-            updated = self.predict_update(plan) if self.check_mode else self.write_update(plan)
-            return self.result(plan, updated, project(plan.current, shape), project(updated, shape), plan.current)
-        return dict(self.result_extra(plan), changed=False, **{self.result_key: plan.current or {}})
+            obj = self.predict_created(plan) if self.check_mode else self.write_create(plan)
+            before = {}
+        elif plan.action == UPDATE:
+            obj = self.predict_update(plan) if self.check_mode else self.write_update(plan)
+            before = project(plan.current, shape)
+        else:
+            obj = plan.current
+            before = project(plan.current, shape)
+        after = project(obj, shape)
+        if plan.members is not None:
+            members = plan.members
+            items = members.apply(self.client, obj.get("id"), self.check_mode)
+            obj = dict(obj, **{members.key: items})
+            if plan.current is not None:
+                before[members.key] = members.diff_view(members.before)
+            after[members.key] = members.diff_view(items)
+        return self.result(plan, obj, before, after, plan.current or obj)
 
     # ------------------------------------------------------------------ result and diff
 
@@ -245,9 +267,9 @@ class Resource:
         return shape
 
     def result(self, plan, obj, before, after, subject):
-        """The module result of a change: the object as it now is, and Ansible's diff when asked for."""
-        result = dict(self.result_extra(plan), changed=True, **{self.result_key: obj})
-        if self.diff:
+        """The module result: the object as it now is, and Ansible's diff of a change when asked for."""
+        result = dict(self.result_extra(plan), changed=plan.changed, **{self.result_key: obj or {}})
+        if self.diff and plan.changed:
             header = "%s %s" % (self.label, self.name_of(subject or obj))
             result["diff"] = {"before": before, "after": after, "before_header": header, "after_header": header}
         return result

@@ -31,6 +31,10 @@ from server import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-po
 TOKEN = "emulator-test-token-0123456789abcdef"
 TEAMS = ("ops", "db")
 SLACK_CHANNELS = {"alerts": "C01ALERTS", "ops-pager": "C02PAGER"}
+# Users, schedules and Slack user groups that escalation steps point at (no module creates them).
+USERS = ("alice", "bob", ("carol", "carol.jones@example.com"))
+SCHEDULES = ("primary", "secondary")
+USER_GROUPS = ("sre-oncall",)
 # Far above what the tests send, so the rate limit never trips by accident (fault tests lower it on purpose).
 TEST_RATE_LIMIT = "100000/m"
 
@@ -130,7 +134,7 @@ def oncall_server():
         target.cleanup()
         return
     server = EmulatorServer(token=TOKEN, teams=list(TEAMS), slack_channels=dict(SLACK_CHANNELS), rate_limit=TEST_RATE_LIMIT,
-                            host="127.0.0.1", port=0)
+                            host="127.0.0.1", port=0, users=list(USERS), schedules=list(SCHEDULES), user_groups=list(USER_GROUPS))
     server.start()
     try:
         yield Target(server.url, TOKEN, emulator=server)

@@ -39,13 +39,15 @@ _AnyTagLoader.add_multi_constructor("!", lambda loader, suffix, node: loader.con
 @pytest.fixture
 def docs_server():
     with EmulatorServer(token=TOKEN, teams=["Platform", "Staging"], slack_channels={"platform-alerts": "C0123ABCD"},
-                        rate_limit="100000/m", host="127.0.0.1", port=0) as server:
+                        users=["alice", "bob"], schedules=["Platform primary"], rate_limit="100000/m", host="127.0.0.1", port=0) as server:
         api = requests.Session()
         api.headers["Authorization"] = TOKEN
         teams = {team["name"]: team["id"] for team in api.get(server.url + "/api/v1/teams/", timeout=30).json()["results"]}
         chain = api.post(server.url + "/api/v1/escalation_chains/", json={"name": "Platform on-call"}, timeout=30).json()
         integration = api.post(server.url + "/api/v1/integrations/", timeout=30,
                                json={"name": "Production Alertmanager", "type": "alertmanager", "team_id": teams["Platform"]}).json()
+        api.post(server.url + "/api/v1/webhooks/", timeout=30, json={"name": "page-incident-bot", "url": "https://bot.example.com/page",
+                                                                     "trigger_type": "escalation", "http_method": "POST"}).raise_for_status()
         server.sample_ids = {
             "TGD6H3A1Y5FCL": teams["Platform"],
             "TBN3G5DUWXVL6": teams["Staging"],
@@ -92,6 +94,7 @@ def test_module_and_filter_examples_run_as_written(oncall, docs_server, playbook
         [plugins / "modules" / "oncall_integrations.py"],
         # The filter's example writes what the info module's examples registered.
         [plugins / "modules" / "oncall_integration_info.py", plugins / "filter" / "to_unsafe_yaml.py"],
+        [plugins / "modules" / "oncall_escalation_chain.py", plugins / "modules" / "oncall_escalation_chain_info.py"],
     ]
     for sources in runs:
         text = wrap_tasks("\n".join(as_written(examples_of(path), docs_server) for path in sources))
@@ -113,7 +116,7 @@ def doc_playbooks():
 def test_every_documented_playbook_is_found():
     found = {(page, index) for page, index, dummy in doc_playbooks()}
     pages = {page for page, dummy in found}
-    assert {"README.md", "oncall_integration.md", "adopting.md", "fleet.md"} <= pages
+    assert {"README.md", "oncall_integration.md", "adopting.md", "fleet.md", "escalation.md"} <= pages
 
 
 @pytest.mark.emulator_only

@@ -27,12 +27,15 @@ from server import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-po
 TOKEN = "unit-test-token-0123456789abcdef"
 TEAMS = ("ops", "db")
 SLACK_CHANNELS = {"alerts": "C01ALERTS", "ops-noise": "C02NOISE"}
+USERS = ("alice", "bob", ("carol", "carol.jones@example.com"))
+SCHEDULES = ("primary", "secondary")
+USER_GROUPS = ("sre-oncall",)
 
 
 def start_server(**options):
     """A running emulator with the unit tests' teams and Slack channels and no effective rate limit."""
-    options = dict(dict(token=TOKEN, teams=TEAMS, slack_channels=SLACK_CHANNELS, rate_limit="10000000/m", host="127.0.0.1", port=0),
-                   **options)
+    options = dict(dict(token=TOKEN, teams=TEAMS, slack_channels=SLACK_CHANNELS, rate_limit="10000000/m", host="127.0.0.1", port=0,
+                        users=USERS, schedules=SCHEDULES, user_groups=USER_GROUPS), **options)
     return EmulatorServer(**options).start()
 
 

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""docs/escalation.md: the whole alert path runs twice on a fresh server, changed=0 the second time, with the request
+counts the page states; the chain it declares really pages who it says."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+
+from server import EmulatorServer  # pylint: disable=import-error
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "escalation.md"
+TOKEN = "escalation-token"
+
+
+def alert_path_playbook():
+    blocks = re.findall(r"```yaml\n(.*?)```", DOC.read_text(), re.DOTALL)
+    return next(block for block in blocks if "name: Platform alert path" in block)
+
+
+def stated_totals():
+    match = re.search(r"the first run takes (\d+) requests and the second (\d+), all reads", DOC.read_text())
+    assert match, "docs/escalation.md no longer states the totals this test checks"
+    return int(match.group(1)), int(match.group(2))
+
+
+@pytest.mark.emulator_only
+def test_alert_path_runs_twice_with_the_stated_request_counts(oncall, playbook, tmp_path):
+    first_total, second_total = stated_totals()
+    with EmulatorServer(token=TOKEN, teams=["Platform"], users=["alice", "bob"], schedules=["Platform primary"], rate_limit="100000/m",
+                        host="127.0.0.1", port=0) as server:
+        path = tmp_path / "alert-path.yml"
+        path.write_text(alert_path_playbook())
+        env = {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": TOKEN}
+        counts = []
+        for run in range(2):
+            requests.delete(server.url + "/__emulator__/requests", timeout=10)
+            play = playbook.file(path, env=env)
+            assert play.rc == 0, play
+            log = requests.get(server.url + "/__emulator__/requests", timeout=10).json()["requests"]
+            counts.append(Counter(entry["method"] for entry in log))
+            if run == 1:
+                changed = [record["task"] for record in play.records if record["result"].get("changed")]
+                assert changed == [], changed
+        assert (sum(counts[0].values()), sum(counts[1].values())) == (first_total, second_total), counts
+        assert set(counts[1]) == {"GET"}
+        steps = requests.get(server.url + "/api/v1/escalation_policies/", headers={"Authorization": TOKEN}, timeout=10).json()["results"]
+        assert [step["type"] for step in steps] == ["notify_on_call_from_schedule", "wait", "notify_persons", "repeat_escalation",
+                                                    "notify_if_time_from_to", "notify_on_call_from_schedule"]
+        assert steps[0]["important"] is True and steps[1]["duration"] == 300 and steps[4]["notify_if_time_from"] == "08:00:00Z"
