@@ -144,24 +144,35 @@ class EmulatorApp:
         request = Request(environ)
         if request.path.startswith(CONTROL_PREFIX):
             return self.control.handle(request)(environ, start_response)
-        rule = self.faults.take(request)
-        fault = {}
+        rule, use = self.faults.take(request)
+        if rule is not None and rule.kind == "hold":
+            # Logged before the next held request may run, so the log shows them in the order they ran.
+            with rule.gate.turn(use) as released:
+                response = self.dispatch(request)
+                self._log(request, response, {"fault": rule.kind, "applied": True, "arrival": use, "released": released})
+        else:
+            response, fault = self._apply_fault(request, rule)
+            self._log(request, response, fault)
+        if response is None:
+            abort_connection(environ)
+        return response(environ, start_response)
+
+    def _apply_fault(self, request, rule):
+        """(response or None for a reset, extra log keys) for a request that no rule holds."""
         if rule is None:
-            response = self.dispatch(request)
-        elif rule.kind == "status":
-            response = self.fault_response(request, rule)
-            fault = {"fault": rule.kind, "applied": False}
-        elif rule.kind == "delay":
+            return self.dispatch(request), {}
+        if rule.kind == "status":
+            return self.fault_response(request, rule), {"fault": rule.kind, "applied": False}
+        if rule.kind == "delay":
             time.sleep(rule.options["seconds"])  # the client may have given up by now; the request still runs
-            response = self.dispatch(request)
-            fault = {"fault": rule.kind, "applied": True, "delay": rule.options["seconds"]}
-        elif rule.kind == "reset_before":
-            response = None
-            fault = {"fault": rule.kind, "applied": False}
-        else:  # reset_after: the change is made, the answer is lost
-            answer = self.dispatch(request)
-            response = None
-            fault = {"fault": rule.kind, "applied": True, "answer": answer.status_code}
+            return self.dispatch(request), {"fault": rule.kind, "applied": True, "delay": rule.options["seconds"]}
+        if rule.kind == "reset_before":
+            return None, {"fault": rule.kind, "applied": False}
+        # reset_after: the change is made, the answer is lost
+        answer = self.dispatch(request)
+        return None, {"fault": rule.kind, "applied": True, "answer": answer.status_code}
+
+    def _log(self, request, response, fault):
         entry = {
             "method": request.method,
             "path": request.path,
@@ -172,9 +183,6 @@ class EmulatorApp:
         entry.update(fault)
         with self.state.lock:
             self.state.requests.append(entry)
-        if response is None:
-            abort_connection(environ)
-        return response(environ, start_response)
 
     def fault_response(self, request, rule):
         """The canned answer of a "status" fault rule, shaped like the real one."""

@@ -8,7 +8,9 @@ matching requests it answers (`count`) and a kind:
 * "status": answer at once with 429 (DRF's throttled answer) or a 5xx page, without running the request;
 * "delay": sleep `seconds`, then run the request normally (a client with a shorter timeout has gone by then);
 * "reset_before": close the connection abruptly (RST) without running the request or answering;
-* "reset_after": run the request (the change is made), then close the connection abruptly without answering.
+* "reset_after": run the request (the change is made), then close the connection abruptly without answering;
+* "hold": keep the matching requests waiting until all `count` have arrived (or `seconds` have passed),
+  then run them one after the other in arrival order, so that tests can make concurrent clients race.
 
 Rules are tried in the order they were added; the first whose method and path match takes the request
 and uses up one of its `count`. A rule whose count is used up is dropped.
@@ -16,15 +18,17 @@ and uses up one of its `count`. A rule whose count is used up is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import socket
 import struct
 import threading
+import time
 
 from drf import ApiError
 
-FAULT_KINDS = ("status", "delay", "reset_before", "reset_after")
+FAULT_KINDS = ("status", "delay", "reset_before", "reset_after", "hold")
 FAULT_STATUSES = (400, 429, 500, 502, 503, 504)
 # "echo": a JSON error quoting the request's headers and body back, as careless servers and proxies do;
 # tests use it to prove that no secret the client sent ever reaches the user's output.
@@ -34,7 +38,11 @@ _OPTIONS = {
     "delay": ("seconds",),
     "reset_before": (),
     "reset_after": (),
+    "hold": ("seconds",),
 }
+# A hold gives up waiting for the others after `seconds` (capped), so a test whose second client never comes still ends.
+HOLD_DEFAULT_SECONDS = 10
+HOLD_MAX_SECONDS = 60
 _COMMON = ("method", "path", "count", "kind")
 # What a reverse proxy (nginx) in front of the engine sends when the engine is down or slow.
 _PROXY_PAGE = "<html>\r\n<head><title>%(status)d %(reason)s</title></head>\r\n<body>\r\n<center><h1>%(status)d %(reason)s</h1></center>\r\n" \
@@ -103,6 +111,73 @@ def _status_options(body):
     return options
 
 
+def _hold_seconds(body):
+    seconds = _number(body, "seconds", required=False)
+    if seconds is None:
+        return HOLD_DEFAULT_SECONDS
+    if not 0 < seconds <= HOLD_MAX_SECONDS:
+        raise _error("seconds", "Expected a number of seconds, more than 0 and at most %d." % HOLD_MAX_SECONDS)
+    return seconds
+
+
+class HoldGate:
+    """Where the requests of a "hold" rule wait for each other, then go through one at a time.
+
+    Each request comes with its arrival number (1, 2, ... in the order the rule took them). The gate opens
+    when all `count` have arrived, when `seconds` have passed since the first one did, or when the rule is
+    cleared; it then stays open. Past the gate, a request waits until every earlier arrival is done, so
+    the order in which the state changes is the arrival order, not whatever the thread scheduler picks.
+    """
+
+    def __init__(self, count, seconds):
+        self.count = count
+        self.seconds = seconds
+        self._cond = threading.Condition()
+        self._arrived = 0
+        self._deadline = None
+        self._released = None  # why the gate opened: "all", "timeout" or "cleared"
+        self._turn = 1  # the arrival number allowed to run now
+
+    @contextlib.contextmanager
+    def turn(self, arrival):
+        """Wait for the gate, then for the earlier arrivals; yields why the gate opened."""
+        with self._cond:
+            self._wait_for_gate()
+            while self._turn != arrival:
+                self._cond.wait()
+            released = self._released
+        try:
+            yield released
+        finally:
+            # Also after an error, or the later arrivals would wait for ever.
+            with self._cond:
+                self._turn += 1
+                self._cond.notify_all()
+
+    def _wait_for_gate(self):
+        self._arrived += 1
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.seconds
+        if self._arrived >= self.count:
+            self._open("all")
+        while self._released is None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                self._open("timeout")
+            else:
+                self._cond.wait(left)
+
+    def _open(self, reason):
+        if self._released is None:
+            self._released = reason
+        self._cond.notify_all()
+
+    def release(self):
+        """Let everything held go now (the rule was cleared)."""
+        with self._cond:
+            self._open("cleared")
+
+
 class FaultRule:
     """One validated rule and how many more requests it will take."""
 
@@ -134,6 +209,10 @@ class FaultRule:
         self.options = _status_options(body) if kind == "status" else {}
         if kind == "delay":
             self.options["seconds"] = _number(body, "seconds", required=True)
+        self.gate = None
+        if kind == "hold":
+            self.options["seconds"] = _hold_seconds(body)
+            self.gate = HoldGate(count, self.options["seconds"])
 
     def matches(self, request):
         return self.method in ("*", request.method) and self.pattern.search(request.path) is not None
@@ -162,15 +241,16 @@ class FaultPlan:
             return rule.describe()
 
     def take(self, request):
-        """The first rule that matches this request, with one use taken from it; None when none matches."""
+        """(rule, use): the first rule that matches this request, with one use taken from it, and which use
+        this is (1 for the first request it took); (None, 0) when none matches."""
         with self._lock:
             for rule in self.rules:
                 if rule.matches(request):
                     rule.remaining -= 1
                     if rule.remaining <= 0:
                         self.rules.remove(rule)
-                    return rule
-        return None
+                    return rule, rule.count - rule.remaining
+        return None, 0
 
     def describe(self):
         with self._lock:
@@ -178,4 +258,7 @@ class FaultPlan:
 
     def clear(self):
         with self._lock:
+            for rule in self.rules:
+                if rule.gate is not None:
+                    rule.gate.release()  # nothing else will come to open it
             self.rules.clear()
