@@ -54,12 +54,16 @@ class Target:
 
 
 class Write:
-    """One request of the plan: ``kind`` is POST, PUT or DELETE; ``slot`` the item it writes; ``body`` with its position."""
+    """One request of the plan: ``kind`` is POST, PUT or DELETE; ``slot`` the item it writes; ``body`` with its position.
+
+    ``order_after`` is the raw position the item has right after this write, as the server should report it.
+    """
 
     def __init__(self, kind, slot, body=None):
         self.kind = kind
         self.slot = slot
         self.body = body
+        self.order_after = slot.order
 
 
 class ServerOrder:
@@ -108,6 +112,21 @@ def longest_increasing(values):
             tails[low] = index
     kept = set()
     index = tails[-1] if tails else None
+    while index is not None:
+        kept.add(index)
+        index = previous[index]
+    return kept
+
+
+def heaviest_increasing(values, weights):
+    """Indexes of one strictly increasing subsequence of ``values`` with the greatest total weight (quadratic: lists are short)."""
+    best, previous = list(weights), [None] * len(values)
+    for index in range(len(values)):
+        for before in range(index):
+            if values[before] < values[index] and best[before] + weights[index] > best[index]:
+                best[index], previous[index] = best[before] + weights[index], before
+    kept = set()
+    index = max(range(len(values)), key=lambda position: best[position]) if values else None
     while index is not None:
         kept.add(index)
         index = previous[index]

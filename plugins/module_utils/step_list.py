@@ -4,26 +4,38 @@
 
 """A chain's escalation steps as one ordered list: pair what exists with what the task lists, then the fewest writes.
 
-Steps have no identity but their place, so existing steps are paired with wanted ones, most valuable pairs
-first: equal steps in the same relative order, then changed steps where the lists differ (same type first),
-then equal steps elsewhere (a move), then whatever is left, one to one. A pair costs at most one PUT (fields and
-position together), which keeps the step's id; an unpaired wanted step is one POST, an unpaired existing step one
-DELETE. Positions are planned by the ordered-list planner, as for routes.
+Steps have no identity but their place, so existing steps are paired with wanted ones: a longest run of equal
+steps in the same relative order first, then the rest one to one, the nearest step of the same type first. A
+pair costs at most one PUT (fields and position together), which keeps the step's id; an unpaired wanted step is
+one POST, an unpaired existing step one DELETE. The steps that stay where they are are chosen to keep as many
+unchanged steps in place as possible (a changed step costs its PUT anyway, and a move can ride in it), so a run
+costs max(existing, wanted) minus the longest run of equal steps in order: the fewest writes there are.
+Positions are planned by the ordered-list planner, as for routes.
 This file is private to the collection: its names may change in any release.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.escalation_steps import IMPORTANT_CAPABLE, STEP_TYPES, comparable, describe_step
-from ansible_collections.oncall.grafana.plugins.module_utils.ordered_list import DELETE, POST, Placement, Slot, Target
+from ansible_collections.oncall.grafana.plugins.module_utils.ordered_list import DELETE, POST, Placement, Slot, Target, heaviest_increasing
 
 PATH = "escalation_policies/"
 # A POST whose answer was lost is never re-sent blindly: the steps are listed again and the rest re-planned, this often at most.
 REPLANS = 3
+
+
+class _Replan(Exception):
+    """The rest of the plan no longer holds (a lost answer, an order the plan did not foresee): list and plan again.
+
+    ``error`` is what the task fails with when the re-plans run out.
+    """
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
 
 
 def _key(step):
@@ -45,35 +57,30 @@ def step_changes(want, have):
 
 
 def pair_steps(current, wanted):
-    """{wanted index: current index}, most valuable pairs first.
-
-    Equal steps in the same relative order; then equal steps elsewhere (a move costs one write at most, and keeps
-    the step as it is); then, where the lists differ, changed steps (same type first); then what is left, one to one.
-    Every pair costs at most one write and saves a DELETE and a POST, so as many steps as possible are paired.
-    """
+    """{wanted index: current index}: a longest run of equal steps in order (an LCS), then the rest one to one."""
     have = [_key(comparable(step)) for step in current]
     want = [_key(step) for step in wanted]
-    pairs, blocks = {}, []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, have, want, autojunk=False).get_opcodes():
-        if tag == "equal":
-            pairs.update({j1 + offset: i1 + offset for offset in range(i2 - i1)})
-        elif tag == "replace":
-            blocks.append((range(i1, i2), range(j1, j2)))
+    # longest[i][j]: the longest run of equal steps in have[i:] and want[j:].
+    longest = [[0] * (len(want) + 1) for dummy in range(len(have) + 1)]
+    for i in range(len(have) - 1, -1, -1):
+        for j in range(len(want) - 1, -1, -1):
+            longest[i][j] = longest[i + 1][j + 1] + 1 if have[i] == want[j] else max(longest[i + 1][j], longest[i][j + 1])
+    pairs, i, j = {}, 0, 0
+    while i < len(have) and j < len(want):
+        if have[i] == want[j]:
+            pairs[j] = i
+            i, j = i + 1, j + 1
+        elif longest[i + 1][j] >= longest[i][j + 1]:
+            i += 1
+        else:
+            j += 1
     free = [i for i in range(len(current)) if i not in pairs.values()]
-    for j in range(len(wanted)):
-        equal = next((i for i in free if have[i] == want[j]), None) if j not in pairs else None
-        if equal is not None:
-            pairs[j] = equal
-            free.remove(equal)
-    for block_current, block_wanted in blocks:
-        for j in [j for j in block_wanted if j not in pairs]:
-            here = [i for i in free if i in block_current]
-            chosen = next((i for i in here if current[i].get("type") == wanted[j]["type"]), here[0] if here else None)
-            if chosen is not None:
-                pairs[j] = chosen
-                free.remove(chosen)
-    for j, i in zip([j for j in range(len(wanted)) if j not in pairs], list(free)):
-        pairs[j] = i
+    for j in [j for j in range(len(wanted)) if j not in pairs]:
+        if not free:
+            break
+        same_type = [i for i in free if current[i].get("type") == wanted[j]["type"]]
+        pairs[j] = min(same_type or free, key=lambda i: abs(i - j))
+        free.remove(pairs[j])
     return pairs
 
 
@@ -92,14 +99,17 @@ class StepListPlan:
     key = "steps"
 
     def __init__(self, existing, wanted, name_of):
+        #: the steps as the task found them (the diff's before); the plan works from ``_listing``, which a re-plan renews
         self.before = sorted(existing, key=lambda step: step.get("position") or 0)
         self.wanted = wanted
         self.name_of = name_of
+        self.sent = False
+        self._listing = self.before
         self._plan()
 
     def _plan(self):
-        slots = [Slot(step.get("position") or 0, step) for step in self.before]
-        pairs = pair_steps(self.before, self.wanted)
+        slots = [Slot(step.get("position") or 0, step) for step in self._listing]
+        pairs = pair_steps(self._listing, self.wanted)
         targets = []
         for index, want in enumerate(self.wanted):
             if index in pairs:
@@ -109,13 +119,21 @@ class StepListPlan:
             else:
                 targets.append(Target(index, body=dict(want)))
         surplus = [slot for slot in slots if slot.rank is None]
-        placement = Placement(slots, targets, surplus)
+        placement = Placement(slots, targets, surplus, staying=self._staying(slots, targets))
         self.writes, self.final = placement.writes, placement.final
         self._rank_of = {id(target.slot): target.rank for target in targets}
 
+    @staticmethod
+    def _staying(slots, targets):
+        """The paired steps that stay where they are: as many unchanged ones as possible (a changed step's PUT can move it)."""
+        unchanged = {id(target.slot) for target in targets if target.slot is not None and not target.body}
+        ranked = [slot for slot in sorted(slots, key=lambda slot: slot.order) if slot.rank is not None]
+        weights = [len(ranked) + 1 if id(slot) in unchanged else 1 for slot in ranked]
+        return [ranked[index] for index in heaviest_increasing([slot.rank for slot in ranked], weights)]
+
     @property
     def changed(self):
-        return bool(self.writes)
+        return bool(self.writes) or self.sent
 
     # ------------------------------------------------------------------ writes
 
@@ -123,17 +141,15 @@ class StepListPlan:
         """Send the writes (none in check mode); the steps as they now are, in order."""
         if check_mode:
             return [self._predicted(slot, chain_id) for slot in self.final]
-        answers = {}
         for replans in range(REPLANS + 1):
             try:
-                return self._send_all(client, chain_id, answers)
-            except OnCallAPIError as exc:
-                if not (exc.method == "POST" and exc.outcome_unknown) or replans == REPLANS:
-                    raise
-            # The step may or may not exist now: list the chain's steps again and plan the rest from there.
-            self.before = sorted(client.list_all(PATH, {"escalation_chain_id": chain_id}), key=lambda step: step.get("position") or 0)
+                return self._send_all(client, chain_id, {})
+            except _Replan as replan:
+                if replans == REPLANS:
+                    raise replan.error
+            # List the chain's steps again and plan the rest from what is there.
+            self._listing = sorted(client.list_all(PATH, {"escalation_chain_id": chain_id}), key=lambda step: step.get("position") or 0)
             self._plan()
-            answers = {}
         return None  # not reached
 
     def _send_all(self, client, chain_id, answers):
@@ -141,9 +157,19 @@ class StepListPlan:
             try:
                 self._send(write, client, chain_id, answers)
             except OnCallAPIError as exc:
+                if write.kind == POST and exc.outcome_unknown:
+                    # The step may or may not exist now (so something may have changed): never sent again blindly.
+                    self.sent = True
+                    raise _Replan(exc) from None
                 # The server's answer, with the step it is about.
                 raise OnCallAPIError(exc.method, exc.path, exc.status, "%s: %s" % (self._label(write), exc.message), body=exc.body,
                                      outcome_unknown=exc.outcome_unknown, created=exc.created) from None
+            self.sent = True
+            answer = answers.get(id(write.slot))
+            if answer is not None and answer.get("position") != write.order_after:
+                # Steps the API hides take places too (a create lands after them): plan the rest from the real order.
+                raise _Replan(OnCallError("steps: the chain's order kept differing from the plan (steps OnCall hides, or another "
+                                          "run writing at the same time); a re-run picks up from here"))
         return [dict(answers.get(id(slot), slot.item), position=slot.order) for slot in self.final]
 
     def _send(self, write, client, chain_id, answers):

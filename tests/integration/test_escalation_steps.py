@@ -11,6 +11,7 @@ import copy
 import random
 
 import pytest
+import yaml
 
 CHAIN = "oncall.grafana.oncall_escalation_chain"
 INFO = "oncall.grafana.oncall_escalation_chain_info"
@@ -150,7 +151,7 @@ def test_a_new_chain_in_check_mode_plans_its_steps_without_a_write(oncall, playb
                      check=True, diff=True)
     assert check.rc == 0 and check.last["changed"] is True, check
     assert writes(oncall) == []
-    assert check.last["diff"]["after"]["steps"] == ["wait: 90s", "notify_persons: bob"]
+    assert yaml.safe_load(check.last["diff"]["after"])["steps"] == ["wait: 90s", "notify_persons: bob"]
     real = playbook([chain_task("fresh", [{"type": "wait", "duration": 90}, {"type": "notify_persons", "users": ["bob"]}], team="db")],
                     diff=True)
     assert real.last["diff"] == check.last["diff"]
@@ -225,12 +226,37 @@ def test_a_lost_answer_to_a_step_post_is_not_sent_again_blindly(oncall, playbook
     oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/escalation_policies/$", "kind": "reset_after", "count": 1})
     oncall.clear_log()
     wanted = [{"type": "wait", "duration": 60}, {"type": "notify_persons", "users": ["alice"]}, {"type": "resolve"}]
-    play = playbook([chain_task("lost", wanted)])
+    play = playbook([chain_task("lost", wanted)], diff=True)
     assert play.rc == 0, play
     assert [step["type"] for step in steps_of(oncall, "lost")] == ["wait", "notify_persons", "resolve"]
     # The lost POST was applied; the steps were listed again instead of posting it twice.
     assert [entry["method"] for entry in writes(oncall)] == ["POST", "POST"]
+    assert play.last["changed"] is True
+    assert yaml.safe_load(play.last["diff"]["before"])["steps"] == ["wait: 1m"]
     assert playbook([chain_task("lost", wanted)]).last["changed"] is False
+
+
+def test_a_lost_answer_to_the_last_write_still_reports_the_change(oncall, playbook):
+    assert playbook([chain_task("last", [{"type": "wait", "duration": 60}])]).rc == 0
+    oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/escalation_policies/$", "kind": "reset_after", "count": 1})
+    play = playbook([chain_task("last", [{"type": "wait", "duration": 60}, {"type": "resolve"}])])
+    assert play.rc == 0 and play.last["changed"] is True, play
+    assert [step["type"] for step in steps_of(oncall, "last")] == ["wait", "resolve"]
+
+
+def test_a_hidden_step_at_the_end_does_not_misplace_the_new_ones(oncall, playbook):
+    assert playbook([chain_task("hidden-end", [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).rc == 0
+    chain = next(item for item in oncall.list("escalation_chains/") if item["name"] == "hidden-end")
+    answer = oncall.api("POST", "escalation_policies/", json={"escalation_chain_id": chain["id"], "type": "notify_person_next_each_time",
+                                                              "persons_to_notify_next_each_time": [user_id(oncall, "bob")], "important": True})
+    assert answer.status_code == 500
+    wanted = [{"type": "resolve"}, {"type": "notify_persons", "users": ["alice"]}, {"type": "wait", "duration": 60}]
+    play = playbook([chain_task("hidden-end", wanted)])
+    assert play.rc == 0 and play.last["changed"] is True, play
+    # A create lands after the hidden step: the plan notices the position the server reports and plans the rest again.
+    assert [step["type"] for step in steps_of(oncall, "hidden-end")] == ["resolve", "notify_persons", "wait"]
+    assert [step["position"] for step in play.last["escalation_chain"]["steps"]] == [step["position"] for step in steps_of(oncall, "hidden-end")]
+    assert playbook([chain_task("hidden-end", wanted)]).last["changed"] is False
 
 
 def test_hidden_steps_stay_and_the_task_still_converges(oncall, playbook):

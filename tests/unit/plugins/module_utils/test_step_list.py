@@ -49,9 +49,6 @@ class ModelChain:
             self.steps["E%012d" % index] = dict(step, position=position, id="E%012d" % index, escalation_chain_id="FCHAIN")
         self.next_id = len(steps)
 
-    def listing(self):
-        return sorted((dict(step) for step in self.steps.values()), key=lambda step: step["position"])
-
     def move(self, step_id, position):
         old = self.steps[step_id]["position"]
         for other in self.steps.values():
@@ -75,13 +72,47 @@ class ModelChain:
             step_id = write.slot.item["id"]
         if position is not None:
             self.move(step_id, position)
-        stored = self.steps[step_id]
-        if body.get("type", stored["type"]) != stored["type"]:
-            # A new type keeps only the fields it has (the server hides the others).
-            stored = {key: stored[key] for key in ("position", "id", "escalation_chain_id")}
-        stored.update(body)
-        self.steps[step_id] = stored
-        return dict(stored)
+        self.steps[step_id] = self._stored(self.steps[step_id], body)
+        return dict(self.steps[step_id])
+
+    @staticmethod
+    def _stored(stored, body):
+        """The server's update: fields of another type hidden (and back when the type comes back), important turned
+        off by a type sent without it, user lists cleared by a type without users."""
+        hidden = dict(stored.get("_hidden", {}), **{key: value for key, value in stored.items() if key not in KEEP})
+        kind = body.get("type", stored["type"])
+        if "type" in body and "important" not in body:
+            hidden["important"] = False
+        hidden.update(body)
+        fields = set(ALL_FIELDS[kind]) | ({"important"} if kind in IMPORTANT else set())
+        if not any(field.startswith("persons") for field in ALL_FIELDS[kind]):
+            hidden = {key: value for key, value in hidden.items() if not key.startswith("persons")}
+        shown = {key: stored[key] for key in KEEP if key in stored}
+        shown.update(type=kind, _hidden=hidden)
+        shown.update({key: hidden.get(key, [] if key.startswith("persons") else None) for key in fields})
+        if kind in IMPORTANT:
+            shown["important"] = bool(hidden.get("important"))
+        return shown
+
+    def listing(self):
+        return sorted(({key: value for key, value in step.items() if key != "_hidden"} for step in self.steps.values()),
+                      key=lambda step: step["position"])
+
+
+KEEP = ("position", "id", "escalation_chain_id")
+IMPORTANT = ("notify_persons", "notify_on_call_from_schedule")
+ALL_FIELDS = {"wait": ("duration",), "notify_persons": ("persons_to_notify",), "notify_on_call_from_schedule": ("notify_on_call_from_schedule",),
+              "trigger_webhook": ("action_to_trigger",), "repeat_escalation": (), "resolve": (),
+              "notify_if_time_from_to": ("notify_if_time_from", "notify_if_time_to")}
+
+
+def longest_equal_run(first, second):
+    """The length of a longest common subsequence, the plain way (independent of the plan's)."""
+    best = [[0] * (len(second) + 1) for dummy in range(len(first) + 1)]
+    for i, left in enumerate(first):
+        for j, right in enumerate(second):
+            best[i + 1][j + 1] = best[i][j] + 1 if left == right else max(best[i][j + 1], best[i + 1][j])
+    return best[-1][-1]
 
 
 def random_chain(rng):
@@ -120,6 +151,8 @@ def test_random_edits_land_on_the_wanted_steps_with_one_write_per_step_that_must
         assert [step["position"] for step in predicted] == [step["position"] for step in after], where
         # One write per step at most; a POST only for a wanted step left unpaired, a DELETE only for an unpaired existing one.
         pairs = pair_steps(before, wanted)
+        # The fewest writes there are: every step but a longest run of equal steps in order is written once.
+        assert len(plan.writes) == max(len(before), len(wanted)) - longest_equal_run([comparable(step) for step in before], wanted), where
         assert sum(write.kind == POST for write in plan.writes) == len(wanted) - len(pairs), where
         assert sum(write.kind == DELETE for write in plan.writes) == len(before) - len(pairs), where
         puts = [id(write.slot) for write in plan.writes if write.kind == PUT]
