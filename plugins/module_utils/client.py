@@ -17,6 +17,8 @@ import http.client
 import math
 import os
 import random
+import re
+import socket
 import time
 import traceback
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -44,6 +46,8 @@ MAX_PAGES = 10000
 # Methods whose repetition cannot create anything new: safe to re-send after a 5xx or a lost answer.
 IDEMPOTENT_METHODS = frozenset(("GET", "PUT", "DELETE"))
 BACKOFF_BASE = 1.0
+# What OpenSSL says when the other side answers a TLS hello in plain HTTP.
+_NOT_TLS = re.compile(r"wrong version number|WRONG_VERSION_NUMBER|record layer failure|unknown protocol|http request", re.IGNORECASE)
 BACKOFF_CAP = 30.0
 
 
@@ -134,6 +138,8 @@ def classify_transport_error(exc):
     """Sort a requests exception into what it means for a retry.
 
     ``not_sent``: the connection was never made, so nothing reached the server (safe to re-send anything).
+    ``refused`` and ``unresolved``: not sent either, because nothing listens there or the host name does not resolve;
+    on a task's first request that is a wrong URL, not a passing fault.
     ``reset``: the server dropped a connection before answering (real self-hosted engines close idle
     connections without saying so); the request may or may not have been applied.
     ``timeout``: no answer in time; the request may or may not have been applied.
@@ -150,10 +156,13 @@ def classify_transport_error(exc):
         return "not_sent"
     if isinstance(exc, requests.exceptions.Timeout):
         return "timeout"
-    for link in _exception_chain(exc):
-        name = type(link).__name__
-        if name in ("NewConnectionError", "NameResolutionError") or isinstance(link, ConnectionRefusedError):
-            return "not_sent"
+    chain = _exception_chain(exc)
+    if any(type(link).__name__ == "NameResolutionError" or isinstance(link, socket.gaierror) for link in chain):
+        return "unresolved"
+    if any(isinstance(link, ConnectionRefusedError) for link in chain):
+        return "refused"
+    if any(type(link).__name__ == "NewConnectionError" for link in chain):
+        return "not_sent"
     for link in _exception_chain(exc):
         if isinstance(link, (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError)):
             return "reset"
@@ -195,6 +204,8 @@ class OnCallClient:
         self.max_retry_delay = float(max_retry_delay)
         self.on_retry = on_retry
         self.sleep = sleep
+        #: whether the server has answered once in this task: a refusal after that is a passing fault, before it a wrong URL
+        self.answered = False
         self._secrets = [token, urlsplit(self.base_url).password]
         self.session = session if session is not None else requests.Session()
         self.session.headers.update({
@@ -233,6 +244,7 @@ class OnCallClient:
             except requests.exceptions.RequestException as exc:
                 reason, delay = self._retry_after_transport_error(method, shown, exc, attempt)
             else:
+                self.answered = True
                 retry = self._retry_after_answer(method, shown, response, attempt)
                 if retry is None:
                     return self._decode(method, shown, response)
@@ -254,9 +266,9 @@ class OnCallClient:
         """(reason, delay) of the retry a transport error allows; raises OnCallAPIError when it allows none."""
         kind = classify_transport_error(exc)
         reason = self._describe_transport_error(kind, exc)
-        if kind in ("tls", "invalid"):
+        if kind in ("tls", "invalid") or (kind in ("refused", "unresolved") and not self.answered):
             raise OnCallAPIError(method, shown, None, reason)
-        if method not in IDEMPOTENT_METHODS and kind != "not_sent":
+        if method not in IDEMPOTENT_METHODS and kind not in ("not_sent", "refused", "unresolved"):
             raise OnCallAPIError(method, shown, None, reason + "; the server may or may not have applied it", outcome_unknown=True)
         if attempt >= self.retries:
             raise OnCallAPIError(method, shown, None, "%s (gave up after %d attempts)" % (reason, attempt + 1))
@@ -295,9 +307,17 @@ class OnCallClient:
 
     def _describe_transport_error(self, kind, exc):
         if kind == "tls":
+            if _NOT_TLS.search(str(exc)):
+                # An https:// URL on a port that speaks plain HTTP: no certificate setting can help.
+                return "the server at %s does not speak TLS (it answers plain HTTP); set url to %s" % (
+                    self.shown_base_url, "http://" + self.shown_base_url[len("https://"):])
             return "TLS error (%s); to trust a private CA set ca_path, or set validate_certs=false" % self._redact(str(exc))
         if kind == "timeout":
             return "no answer within timeout=%s s" % (int(self.timeout) if self.timeout.is_integer() else self.timeout)
+        if kind == "refused":
+            return "cannot connect to %s: connection refused (is url right, and the server up?)" % self.shown_base_url
+        if kind == "unresolved":
+            return "cannot connect to %s: the host name does not resolve (is url right?)" % self.shown_base_url
         if kind == "not_sent":
             return "cannot connect to %s (%s)" % (self.shown_base_url, type(exc).__name__)
         if kind == "invalid":

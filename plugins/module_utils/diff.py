@@ -16,6 +16,8 @@ This file is private to the collection: its names may change in any release.
 from __future__ import annotations
 
 import copy
+import json
+import re
 
 
 def prune_unset(value):
@@ -81,3 +83,66 @@ def nulled(shape):
     if isinstance(shape, dict):
         return {key: nulled(value) for key, value in shape.items()}
     return None
+
+
+def as_text(value):
+    """``value`` (a diff's before or after) as YAML text, for Ansible to diff line by line.
+
+    Ansible shows a dict as one JSON document, where a 20-line template is one string full of ``\\n``: a one-line
+    edit would show as the whole template twice. As text, a multi-line string is a block of its own lines, so the
+    diff shows just the lines that changed; a list of strings (routes, steps) is one line per item.
+    """
+    return "\n".join(_lines(value, 0)) + "\n"
+
+
+def _lines(value, indent):
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return [pad + "{}"]
+        lines = []
+        for key, sub in value.items():
+            lines += _entry(pad + _scalar(str(key)) + ":", sub, indent)
+        return lines
+    if isinstance(value, list):
+        if not value:
+            return [pad + "[]"]
+        lines = []
+        for item in value:
+            lines += _entry(pad + "-", item, indent)
+        return lines
+    return [pad + _scalar(value)]
+
+
+def _entry(head, value, indent):
+    """``head`` (``key:`` or ``-``) followed by ``value``: on the same line when it is a plain scalar."""
+    if isinstance(value, str) and "\n" in value.strip("\n") and value.replace("\n", "").replace("\t", "").isprintable() \
+            and "\ufeff" not in value:
+        chomping = "+" if value.endswith("\n\n") else ("" if value.endswith("\n") else "-")
+        # The indentation indicator keeps a first line that starts with spaces (a template's indentation) intact.
+        kept = value[:-1] if chomping == "+" else value.rstrip("\n")
+        body = [(" " * (indent + 2) + line) if line else "" for line in kept.split("\n")]
+        return [head + " |2" + chomping] + body
+    if isinstance(value, (dict, list)) and value:
+        return [head] + _lines(value, indent + 2)
+    return [head + " " + _lines(value, 0)[0]]
+
+
+# Text YAML reads back as the same string without quotes: no indicator first, no ": " or " #", no edge spaces.
+_PLAIN = re.compile(r"^(?![-?:,\[\]{}#&*!|>'\"%@`=\s])(?!.*(?::\s|\s#|:\Z))[^\n\t]+(?<!\s)\Z")
+_NUMBER = re.compile(r"^[-+.]?(\d|\.\d|inf|nan)", re.IGNORECASE)
+_RESERVED = ("null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", "<<")
+
+
+def _scalar(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if _PLAIN.match(value) and value.isprintable() and "\ufeff" not in value and value.lower() not in _RESERVED and not _NUMBER.match(value):
+        return value
+    # JSON's escapes are YAML's; what JSON leaves raw but YAML refuses or reads as a break is escaped here.
+    return "".join(char if char.isprintable() and char != "\ufeff" else ("\\u%04x" % ord(char) if ord(char) < 0x10000 else "\\U%08x" % ord(char))
+                   for char in json.dumps(value, ensure_ascii=False))

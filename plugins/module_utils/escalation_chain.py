@@ -94,6 +94,8 @@ class EscalationChain(Resource):
     label = "escalation chain"
     diff_always = ("name", "team_id")
     create_hint = "to create one, give name without id"
+    # Names are unique in the organization: a chain another run created meanwhile is refused with this.
+    exists_message = "The fields organization, name must make a unique set."
 
     def __init__(self, options, client, check_mode=False, diff=False, warn=None, names=None):
         super().__init__(options, client, check_mode, diff, warn, names)

@@ -18,7 +18,7 @@ import functools
 import math
 from contextlib import contextmanager
 
-from ansible_collections.oncall.grafana.plugins.module_utils.diff import project
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import as_text, project
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError, PartialFailure
 from ansible_collections.oncall.grafana.plugins.module_utils.integration import (
     INTEGRATION_ARGUMENT_SPEC,
@@ -163,7 +163,7 @@ class FleetItem:
 
     @property
     def changed(self):
-        return self.plan.action != NOTHING or bool(self.route_plan and self.route_plan.changed)
+        return self.plan.outcome != NOTHING or bool(self.route_plan and self.route_plan.changed)
 
     def apply(self, with_diff):
         """Write the item (nothing in check mode); its result entry and diff.
@@ -204,7 +204,7 @@ class FleetItem:
     def _entry(self, subject):
         """The item's result entry, before its routes."""
         desired = self.plan.desired
-        return {"action": ACTIONS.get(self.plan.action, "unchanged"), "id": subject.get("id"), "name": subject.get("name", desired.get("name")),
+        return {"action": ACTIONS.get(self.plan.outcome, "unchanged"), "id": subject.get("id"), "name": subject.get("name", desired.get("name")),
                 "team_id": subject.get("team_id", desired.get("team_id"))}
 
     def _diff(self, result, routes_after):
@@ -219,7 +219,7 @@ class FleetItem:
                 before["routes"] = self.route_plan.diff_view(self.route_plan.before)
             after["routes"] = self.route_plan.diff_view(routes_after)
         header = "integration %s" % (after.get("name") or before.get("name") or plan.desired.get("name") or "")
-        return {"before": before, "after": after, "before_header": header, "after_header": header}
+        return {"before": as_text(before), "after": as_text(after), "before_header": header, "after_header": header}
 
 
 class Fleet:

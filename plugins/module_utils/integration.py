@@ -22,7 +22,9 @@ from ansible_collections.oncall.grafana.plugins.module_utils.names import (
     INTEGRATION,
     TEAM,
     NameNotFound,
+    TeamNames,
     check_name,
+    is_placeholder,
     exact_matches,
     of_team,
     pick_one,
@@ -61,12 +63,14 @@ BACKEND_CHANNELS = {
     "email": ("title", "message"),
 }
 
-KNOWN_TYPES = ("alertmanager", "elastalert", "formatted_webhook", "grafana", "grafana_alerting", "inbound_email",
-               "kapacitor", "manual", "webhook", "zabbix")
-FORBIDDEN_TYPES = {
-    "maintenance": "OnCall hides maintenance integrations once created, so they could never be managed again",
-    "direct_paging": "OnCall creates direct_paging integrations itself, one per team",
-}
+# Integration types OnCall knows. A self-hosted OnCall creates only SELF_HOSTED_TYPES and refuses the others with its own
+# 400 ("Invalid integration type"); Grafana Cloud has them all. Left out on purpose: direct_paging (OnCall creates one
+# per team itself), maintenance (OnCall hides such an integration once created), and the deprecated legacy_ types.
+SELF_HOSTED_TYPES = ("alertmanager", "elastalert", "formatted_webhook", "grafana", "grafana_alerting", "inbound_email", "kapacitor",
+                     "manual", "webhook", "zabbix")
+CLOUD_ONLY_TYPES = ("amazon_sns", "curler", "datadog", "fabric", "jira", "newrelic", "pagerduty", "pingdom", "prtg", "sentry",
+                    "stackdriver", "uptimerobot", "zendesk")
+INTEGRATION_TYPES = tuple(sorted(SELF_HOSTED_TYPES + CLOUD_ONLY_TYPES))
 # Fields the server changes by itself, and the ingest link and e-mail address, which carry a secret token.
 HIDDEN_FIELDS = ("link", "inbound_email", "heartbeat", "maintenance_mode", "maintenance_started_at", "maintenance_end_at")
 
@@ -84,7 +88,7 @@ INTEGRATION_ARGUMENT_SPEC = dict(
     id=dict(type="str"),
     team_id=dict(type="str"),
     team=dict(type="str"),
-    type=dict(type="str"),
+    type=dict(type="str", choices=list(INTEGRATION_TYPES)),
     description_short=dict(type="str"),
     templates=dict(type="dict", options=TEMPLATES_OPTIONS),
     purge_templates=dict(type="bool", default=False),
@@ -125,19 +129,6 @@ def uses_backends(desired):
 
 def describe_team(team_id):
     return "team %s" % team_id if team_id else "no team"
-
-
-def check_type(kind):
-    """Types the collection refuses before any request: OnCall would hide or own such an integration."""
-    if kind is None:
-        return None
-    if kind in FORBIDDEN_TYPES:
-        raise OnCallError("type %s cannot be managed: %s" % (kind, FORBIDDEN_TYPES[kind]))
-    if kind.startswith("legacy_"):
-        raise OnCallError("type %s is deprecated and cannot be created; use %s" % (kind, kind[len("legacy_"):]))
-    if not kind.strip():
-        raise OnCallError("type must not be empty")
-    return kind
 
 
 def check_length(option, value, limit):
@@ -195,7 +186,7 @@ def integration_options(params):
         name=name,
         team=check_name("team", params.get("team"), none_option="team_id"),
         team_id=check_reference("team_id", params.get("team_id"), TEAM_ID),
-        type=check_type(params.get("type")),
+        type=params.get("type"),
         # OnCall trims it (DRF CharField), so an untrimmed value could never compare equal.
         description_short=check_length("description_short", (params.get("description_short") or "").strip()
                                        if params.get("description_short") is not None else None, DESCRIPTION_MAX),
@@ -219,6 +210,7 @@ class Integration(Resource):
     diff_always = ("name", "type", "team_id")
     diff_hidden = HIDDEN_FIELDS
     create_hint = "to create one, give name and type without id"
+    exists_message = "An integration with this name already exists for this team"
 
     def __init__(self, options, client, check_mode=False, diff=False, warn=None, names=None, listing=None):
         super().__init__(options, client, check_mode, diff, warn, names)
@@ -286,7 +278,7 @@ class Integration(Resource):
         matches = listing.named(options.name) if listing is not None else exact_matches(self.client, INTEGRATION, options.name)
         sample = matches[0] if matches else any_integration
         current = pick_one(of_team(matches, options.team_id), "integration name %r" % options.name, "team_id or id",
-                           describe=lambda item: "%s (%s)" % (item.get("id"), describe_team(item.get("team_id"))))
+                           describe=TeamNames(self.client).candidate)
         return Found(current, sample=sample)
 
     def find_created(self, plan):
@@ -298,6 +290,11 @@ class Integration(Resource):
     def check_create(self, plan):
         options = plan.options
         if not options.type:
+            team_id = reference(options.team_id) if options.team_id is not None else None
+            if team_id and not is_placeholder(team_id) and self.client.get_or_none("teams/%s/" % team_id) is None:
+                # Looked up only on this failure path: the likelier mistake is the team id, not a missing type.
+                raise OnCallError("no team has the id %s (team_id); integration %r was looked up in that team only"
+                                  % (team_id, options.name))
             raise OnCallError("type is required to create integration %r (none found with that name in %s)"
                               % (options.name, "any team" if options.team_id is None else describe_team(reference(options.team_id))))
         if not options.uses_backends:

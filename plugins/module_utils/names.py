@@ -38,21 +38,44 @@ class NamedKind:
         return item
 
 
-TEAM = NamedKind("team", "teams/", "team_id",
+# No module of this collection creates teams, Slack channels, schedules or user groups: such a name must exist in
+# check mode too, or a green dry run would promise a real run that fails.
+TEAM = NamedKind("team", "teams/", "team_id", creatable=False,
                  hint=" OnCall copies teams from Grafana; a team just created in Grafana can take a while to appear.")
 ESCALATION_CHAIN = NamedKind("escalation chain", "escalation_chains/", "escalation_chain_id")
 INTEGRATION = NamedKind("integration", "integrations/", "integration_id")
 SLACK_CHANNEL = NamedKind("Slack channel", "slack_channels/", "slack.channel_id", name_filter="channel_name", id_field="slack_id",
-                          hint=" Only channels of the Slack workspace connected to OnCall are listed, archived ones excepted.")
+                          creatable=False, hint=" Only channels of the Slack workspace connected to OnCall are listed, archived ones excepted.")
 SCHEDULE = NamedKind("schedule", "schedules/", "schedule_id", creatable=False)
 USER_GROUP = NamedKind("Slack user group", "user_groups/", "user_group_id", name_filter="slack_handle", name_field="slack.handle",
                        creatable=False, hint=" Only user groups of the Slack workspace connected to OnCall are listed, by their handle.")
-WEBHOOK = NamedKind("outgoing webhook", "webhooks/", "webhook_id")
+# Until this collection has a webhook module, a webhook name must exist in check mode too.
+WEBHOOK = NamedKind("outgoing webhook", "webhooks/", "webhook_id", creatable=False)
 
 
 def exact_matches(client, kind, name):
     """The objects of ``kind`` named exactly ``name``: the server's name filter, checked again here."""
     return [item for item in client.list_all(kind.path, {kind.name_filter: name}) if kind.name_of(item) == name]
+
+
+class TeamNames:
+    """Team names for messages, listed once on first use (only a failure needs them)."""
+
+    def __init__(self, client):
+        self.client = client
+        self._names = None
+
+    def describe(self, team_id):
+        if not team_id:
+            return "no team"
+        if self._names is None:
+            self._names = {team.get("id"): team.get("name") for team in self.client.list_all(TEAM.path)}
+        name = self._names.get(team_id)
+        return "team %s (%s)" % (name, team_id) if name else "team %s" % team_id
+
+    def candidate(self, item):
+        """An object as an ambiguity error lists it: its id and its team, by name and id."""
+        return "%s (%s)" % (item.get("id"), self.describe(item.get("team_id")))
 
 
 def pick_one(matches, what, fix, describe=None):
@@ -120,8 +143,9 @@ class NameResolver:
             self._cache.setdefault((kind.label, kind.name_of(item)), item.get(kind.id_field))
 
     def _lookup(self, kind, name):
-        found = pick_one(exact_matches(self.client, kind, name), "%s name %r" % (kind.label, name), kind.id_option,
-                         describe=lambda item: str(item.get(kind.id_field)))
+        # Objects that belong to teams (integrations) are told apart by their team too.
+        describe = TeamNames(self.client).candidate if kind is INTEGRATION else (lambda item: str(item.get(kind.id_field)))
+        found = pick_one(exact_matches(self.client, kind, name), "%s name %r" % (kind.label, name), kind.id_option, describe=describe)
         if found is not None:
             return found[kind.id_field]
         message = "%s %r not found in OnCall.%s" % (kind.label, name, kind.hint)

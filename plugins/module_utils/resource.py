@@ -15,7 +15,7 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
-from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project
+from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, as_text, changed_subset, project
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver
 
@@ -51,6 +51,8 @@ class Plan:
         self.desired = desired
         self.changes = changes or {}
         self.members = members
+        #: what apply() carried out: the action, or UPDATE / NOTHING when another run created the object first
+        self.outcome = action
 
     @property
     def current(self):
@@ -108,6 +110,8 @@ class Resource:
     diff_hidden = ()
     #: how to create the object instead, for the "no such id" message
     create_hint = ""
+    #: the server's answer to a create whose object another run made meanwhile (its uniqueness check)
+    exists_message = None
 
     def __init__(self, options, client, check_mode=False, diff=False, warn=None, names=None):
         self.client = client
@@ -241,7 +245,12 @@ class Resource:
                 self.client.delete(self.item_path(plan.current))
             return self.result(plan, {}, project(plan.current, shape), {}, plan.current)
         if plan.action == CREATE:
-            obj = self.predict_created(plan) if self.check_mode else self.write_create(plan)
+            try:
+                obj = self.predict_created(plan) if self.check_mode else self.write_create(plan)
+            except OnCallAPIError as exc:
+                found_plan = self.created_meanwhile(plan, exc)
+                plan.outcome = found_plan.action
+                return self.apply(found_plan)
             before = {}
         elif plan.action == UPDATE:
             obj = self.predict_update(plan) if self.check_mode else self.write_update(plan)
@@ -259,6 +268,23 @@ class Resource:
             after[members.key] = members.diff_view(items)
         return self.result(plan, obj, before, after, plan.current or obj)
 
+    def created_meanwhile(self, plan, exc):
+        """The plan for the object another run created between this task's lookup and its create (two CI jobs, an
+        AWX retry): the server refused the create as a duplicate, so the object is looked up and then compared and
+        updated like any object found. Anything else re-raises ``exc``."""
+        if not (self.exists_message and exc.status == 400 and self.exists_message in exc.message):
+            raise exc
+        existing = self.find_created(plan)
+        if existing is None:
+            raise exc
+        self.warn("another run created %s %r while this task was planning; it is compared and updated instead"
+                  % (self.label, self.name_of(existing)))
+        changes = changed_subset(plan.desired, existing)
+        found_plan = Plan(UPDATE if changes else NOTHING, plan.options, Found(existing), plan.desired, changes)
+        self.check_update(found_plan)
+        found_plan.members = self.plan_members(found_plan)
+        return found_plan
+
     # ------------------------------------------------------------------ result and diff
 
     def diff_shape(self, desired):
@@ -271,5 +297,5 @@ class Resource:
         result = dict(self.result_extra(plan), changed=plan.changed, **{self.result_key: obj or {}})
         if self.diff and plan.changed:
             header = "%s %s" % (self.label, self.name_of(subject or obj))
-            result["diff"] = {"before": before, "after": after, "before_header": header, "after_header": header}
+            result["diff"] = {"before": as_text(before), "after": as_text(after), "before_header": header, "after_header": header}
         return result

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.ids import INTEGRATION_ID, ROUTE_ID, check_id, given_id, reference
-from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION, check_name, is_placeholder
+from ansible_collections.oncall.grafana.plugins.module_utils.names import INTEGRATION, NameNotFound, check_name, is_placeholder, placeholder
 from ansible_collections.oncall.grafana.plugins.module_utils.ordered_list import DELETE, Placement, Slot, Target
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Found, Resource
 from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
@@ -132,9 +132,14 @@ class Route(Resource):
         return route_options(options)
 
     def resolve(self, options):
-        integration_id = integration_id_of(options.integration, options.integration_id, self.names)
         if options.state == "absent":
+            try:
+                integration_id = integration_id_of(options.integration, options.integration_id, self.names)
+            except NameNotFound:
+                # No integration of that name: it has no route to delete.
+                integration_id = placeholder(INTEGRATION, options.integration)
             return replace(options, integration=None, integration_id=integration_id)
+        integration_id = integration_id_of(options.integration, options.integration_id, self.names)
         return replace(options, integration=None, integration_id=integration_id, routing=resolve_routing_names(options.routing, self.names))
 
     # ------------------------------------------------------------------ identity
@@ -273,6 +278,17 @@ class Route(Resource):
     def _warn_recreate(self, current):
         self.warn("OnCall cannot clear the escalation chain of route %s in place, so it is re-created without a chain, "
                   "in its place in the order; its id changes" % current["id"])
+
+    def result(self, plan, obj, before, after, subject):
+        # OnCall's raw position values have gaps; the diff shows one meaning: the index among the non-default routes.
+        siblings = plan.found.siblings or []
+        ids = [route["id"] for route in siblings]
+        if before and "position" in before and plan.current is not None and plan.current["id"] in ids:
+            before = dict(before, position=ids.index(plan.current["id"]))
+        if after and "position" in after and plan.options.position is not None:
+            others = len([route_id for route_id in ids if plan.current is None or route_id != plan.current["id"]])
+            after = dict(after, position=min(plan.options.position, others))
+        return super().result(plan, obj, before, after, subject)
 
     def result_extra(self, plan):
         if plan.current is not None and clears_chain(plan.changes):

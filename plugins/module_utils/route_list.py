@@ -14,6 +14,7 @@ This file is private to the collection: its names may change in any release.
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project, prune_unset
@@ -331,11 +332,25 @@ class RouteListPlan:
         return entries
 
     def diff_view(self, routes):
-        """The routes as a diff shows them: what identifies them, their chain, and the fields the task sets."""
+        """The routes as a diff shows them, one line each: what identifies them, their chain, and the fields the task sets."""
         shape = dict.fromkeys(ROUTE_DIFF_ALWAYS)
         for want in self.wanted:
             shape = _union(shape, want)
-        return [project(route, shape) for route in routes]
+        return [describe_route(project(route, shape)) for route in routes]
+
+
+def describe_route(route):
+    """One line for a route: ``regex "^db-": escalation_chain_id F1, slack.enabled false``."""
+    fields = ", ".join("%s %s" % (key, json.dumps(value)) for key, value in _flat(route) if key not in ("routing_type", "routing_regex"))
+    return "%s %s%s" % (route.get("routing_type"), json.dumps(route.get("routing_regex")), ": " + fields if fields else "")
+
+
+def _flat(value, prefix=""):
+    for key, sub in value.items():
+        if isinstance(sub, dict):
+            yield from _flat(sub, "%s%s." % (prefix, key))
+        else:
+            yield prefix + key, sub
 
 
 def _union(shape, value):

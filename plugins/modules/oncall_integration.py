@@ -17,7 +17,7 @@ description:
     a create sends one C(POST) with everything set; a delete sends one C(DELETE).
   - B(OnCall templates are Jinja, like Ansible's own.) Ansible renders C({{ payload.title }}) in a task before the
     module ever sees it, and fails with C('payload' is undefined). Write templates with the C(!unsafe) YAML tag,
-    inside C({% raw %}...{% endraw %}), or load them with C(lookup('ansible.builtin.file', ...)), as the examples show.
+    inside C({% raw %}...{% endraw %}), or load them with the C(ansible.builtin.file) lookup, as the examples show.
 author:
   - oncall.grafana contributors (@oncall-grafana)
 extends_documentation_fragment:
@@ -44,7 +44,7 @@ options:
       - The integration's id (C(C...)), to address an existing integration directly.
       - With O(state=present) an unknown id fails; with O(state=absent) it is already absent.
       - V("") is the same as leaving O(id) out (the integration is then found by O(name)), so
-        C(id="{{ known.id | default('') }}") works.
+        C(id="{{ known.id | default }}") works (the C(default) filter gives V("") for an undefined value).
       - With O(id), a different O(name) renames the integration and a different O(team_id) moves it.
     type: str
   team_id:
@@ -65,14 +65,20 @@ options:
     description:
       - The integration type. Required to create; it cannot change afterwards (OnCall silently ignores a new type),
         so a task whose type differs from the existing integration's fails and changes nothing.
-      - Known values on self-hosted OnCall are V(alertmanager), V(elastalert), V(formatted_webhook), V(grafana),
-        V(grafana_alerting), V(inbound_email), V(kapacitor), V(manual), V(webhook) and V(zabbix). Other values are
-        passed to the server (Grafana Cloud has more types), which answers with an error if it does not know them.
-      - V(maintenance), V(direct_paging) and C(legacy_*) types are refused before any request.
+      - A self-hosted OnCall creates V(alertmanager), V(elastalert), V(formatted_webhook), V(grafana),
+        V(grafana_alerting), V(inbound_email), V(kapacitor), V(manual), V(webhook) and V(zabbix). The other choices
+        (V(amazon_sns), V(curler), V(datadog), V(fabric), V(jira), V(newrelic), V(pagerduty), V(pingdom), V(prtg),
+        V(sentry), V(stackdriver), V(uptimerobot), V(zendesk)) exist only on Grafana Cloud; a self-hosted server refuses
+        them with its own HTTP 400 (C(Invalid integration type)).
+      - Not among the choices - V(direct_paging), which OnCall creates itself, one per team; V(maintenance), which OnCall
+        hides once created, so it could never be managed again; and the deprecated C(legacy_) types.
       - With O(state=absent), a given type must match too, or nothing is deleted.
       - Creating V(grafana_alerting) integrations answers HTTP 500 on self-hosted OnCall 1.14.3 and later (a server bug);
         the module looks the integration up once (never sending the create again) and fails with the server's answer.
     type: str
+    choices: [alertmanager, amazon_sns, curler, datadog, elastalert, fabric, formatted_webhook, grafana, grafana_alerting,
+              inbound_email, jira, kapacitor, manual, newrelic, pagerduty, pingdom, prtg, sentry, stackdriver, uptimerobot,
+              webhook, zabbix, zendesk]
   description_short:
     description:
       - A short description, at most 250 characters. Sent and compared as given, less leading and trailing white space

@@ -99,8 +99,14 @@ options:
         description: The team's name instead of its id, resolved once per task. Mutually exclusive with O(config[].team_id).
         type: str
       type:
-        description: The integration type; required to create, fixed afterwards (a different type fails before any write).
+        description:
+          - The integration type; required to create, fixed afterwards (a different type fails before any write).
+          - The choices and which of them exist only on Grafana Cloud are those of
+            O(oncall.grafana.oncall_integration#module:type).
         type: str
+        choices: [alertmanager, amazon_sns, curler, datadog, elastalert, fabric, formatted_webhook, grafana, grafana_alerting,
+                  inbound_email, jira, kapacitor, manual, newrelic, pagerduty, pingdom, prtg, sentry, stackdriver, uptimerobot,
+                  webhook, zabbix, zendesk]
       description_short:
         description: A short description, at most 250 characters; V("") clears it.
         type: str

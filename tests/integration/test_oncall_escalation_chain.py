@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 
 def calls(oncall):
@@ -30,7 +31,7 @@ def test_lifecycle_check_apply_rerun_update_delete(oncall, playbook):
     play = playbook(chain_task(name=name, team="ops"), check=True, diff=True)
     assert play.rc == 0, play
     assert play.last["changed"] is True and play.last["escalation_chain"] == {"id": None, "name": name, "team_id": ops}
-    assert play.last["diff"]["before"] == {} and play.last["diff"]["after"] == {"name": name, "team_id": ops}
+    assert yaml.safe_load(play.last["diff"]["before"]) == {} and yaml.safe_load(play.last["diff"]["after"]) == {"name": name, "team_id": ops}
     assert [method for method, dummy_path, dummy_body in calls(oncall)] == ["GET", "GET"]
     assert chains(oncall, name) == []
 
@@ -51,7 +52,7 @@ def test_lifecycle_check_apply_rerun_update_delete(oncall, playbook):
     play = playbook(chain_task(name=name, team_id=""), diff=True)
     assert play.rc == 0 and play.last["changed"] is True
     assert calls(oncall)[-1] == ("PUT", "/api/v1/escalation_chains/%s/" % created["id"], {"team_id": None, "name": name})
-    assert play.last["diff"]["before"]["team_id"] == ops and play.last["diff"]["after"]["team_id"] is None
+    assert yaml.safe_load(play.last["diff"]["before"])["team_id"] == ops and yaml.safe_load(play.last["diff"]["after"])["team_id"] is None
 
     # Rename by id.
     new_name = oncall.name("renamed-chain")

@@ -9,6 +9,7 @@ update with the exact PUT body -> purge -> delete -> delete again; then the edge
 from __future__ import annotations
 
 import pytest
+import yaml
 import requests
 
 TEMPLATES_YAML = """\
@@ -65,8 +66,8 @@ def test_lifecycle_check_apply_rerun_update_purge_delete(oncall, playbook):
     assert predicted["templates"]["grouping_key"] == "{{ payload.groupKey }}"
     assert predicted["templates"]["slack"] == {"title": "*{{ payload.commonLabels.alertname }}*", "message": None, "image_url": None}
     assert predicted["default_route"]["slack"] == {"channel_id": "C01ALERTS", "enabled": True}
-    assert result["diff"]["before"] == {}
-    assert result["diff"]["after"]["name"] == name and "link" not in result["diff"]["after"]
+    assert yaml.safe_load(result["diff"]["before"]) == {}
+    assert yaml.safe_load(result["diff"]["after"])["name"] == name and "link" not in yaml.safe_load(result["diff"]["after"])
     assert writes(oncall) == []
     assert oncall.integrations(name) == []
 
@@ -86,7 +87,7 @@ def test_lifecycle_check_apply_rerun_update_purge_delete(oncall, playbook):
         "default_route": {"slack": {"channel_id": "C01ALERTS", "enabled": True}},
     }
     # Check mode predicted what the real run did, for every field the task set.
-    assert play.last["diff"]["after"] == result["diff"]["after"]
+    assert yaml.safe_load(play.last["diff"]["after"]) == yaml.safe_load(result["diff"]["after"])
     [stored] = oncall.integrations(name)
     assert stored["templates"]["web"]["message"] == ""
     assert stored["default_route"]["slack"]["channel_id"] == "C01ALERTS"
@@ -109,7 +110,7 @@ def test_lifecycle_check_apply_rerun_update_purge_delete(oncall, playbook):
     assert play.last["changed"] is True
     assert writes(oncall) == [("PUT", "/api/v1/integrations/%s/" % created["id"], {},
                                {"templates": {"slack": {"message": "new message"}}, "default_route": {"slack": {"enabled": False}}})]
-    diff = play.last["diff"]
+    diff = {side: yaml.safe_load(play.last["diff"][side]) for side in ("before", "after")}
     assert diff["before"]["templates"] == {"slack": {"message": None}}
     assert diff["after"]["templates"] == {"slack": {"message": "new message"}}
     assert diff["before"]["type"] == diff["after"]["type"] == "alertmanager"
@@ -139,8 +140,8 @@ def test_lifecycle_check_apply_rerun_update_purge_delete(oncall, playbook):
     play = playbook(absent, diff=True)
     assert play.rc == 0, play
     assert play.last["changed"] is True and play.last["integration"] == {}
-    assert play.last["diff"]["after"] == {} and play.last["diff"]["before"]["name"] == name
-    assert "link" not in play.last["diff"]["before"]
+    assert yaml.safe_load(play.last["diff"]["after"]) == {} and yaml.safe_load(play.last["diff"]["before"])["name"] == name
+    assert "link" not in yaml.safe_load(play.last["diff"]["before"])
     assert method_paths(api_requests(oncall)) == [("GET", "/api/v1/integrations/"), ("DELETE", "/api/v1/integrations/%s/" % created["id"])]
     assert oncall.integrations(name) == []
     oncall.clear_log()
@@ -216,8 +217,8 @@ def test_rename_and_move_by_id(oncall, playbook):
     play = playbook(task, diff=True)
     assert play.rc == 0, play
     assert play.last["changed"] is True
-    assert play.last["diff"]["before"]["name"] == name and play.last["diff"]["after"]["name"] == new_name
-    assert play.last["diff"]["before"]["team_id"] is None and play.last["diff"]["after"]["team_id"] == ops
+    assert yaml.safe_load(play.last["diff"]["before"])["name"] == name and yaml.safe_load(play.last["diff"]["after"])["name"] == new_name
+    assert yaml.safe_load(play.last["diff"]["before"])["team_id"] is None and yaml.safe_load(play.last["diff"]["after"])["team_id"] == ops
     stored = oncall.api("GET", "integrations/%s/" % created["id"]).json()
     assert stored["name"] == new_name and stored["team_id"] == ops
     again = playbook(task)
@@ -235,9 +236,9 @@ def test_unknown_id_fails_when_present_and_is_absent_when_absent(oncall, playboo
 @pytest.mark.parametrize("options, expected", [
     ({"name": "x" * 151, "type": "webhook"}, "name is 151 characters long; OnCall allows at most 150"),
     ({"name": "ok", "type": "webhook", "description_short": "d" * 251}, "description_short is 251 characters long; OnCall allows at most 250"),
-    ({"name": "ok", "type": "maintenance"}, "type maintenance cannot be managed"),
-    ({"name": "ok", "type": "direct_paging"}, "type direct_paging cannot be managed"),
-    ({"name": "ok", "type": "legacy_alertmanager"}, "type legacy_alertmanager is deprecated"),
+    ({"name": "ok", "type": "maintenance"}, "value of type must be one of"),
+    ({"name": "ok", "type": "direct_paging"}, "value of type must be one of"),
+    ({"name": "ok", "type": "legacy_alertmanager"}, "value of type must be one of"),
     ({"name": "ok", "templates": {"slack": {"subject": "x"}}}, "templates.slack.subject"),
     ({"name": "ok", "templates": {"sms": {"message": "x"}}}, "templates.sms.message"),
     ({"name": "ok", "default_route": {"slack": {"enabled": "maybe"}}}, "enabled"),
@@ -429,7 +430,7 @@ def test_delete_in_check_mode_writes_nothing(oncall, playbook):
     play = playbook([{"name": "Would delete", "oncall.grafana.oncall_integration": {"name": name, "state": "absent"}}], check=True, diff=True)
     assert play.rc == 0, play
     assert play.last["changed"] is True and play.last["integration"] == {}
-    assert play.last["diff"]["before"]["name"] == name and play.last["diff"]["after"] == {}
+    assert yaml.safe_load(play.last["diff"]["before"])["name"] == name and yaml.safe_load(play.last["diff"]["after"]) == {}
     assert writes(oncall) == []
     assert [i["id"] for i in oncall.integrations(name)] == [created["id"]]
 
@@ -463,7 +464,7 @@ def test_diff_never_shows_secret_or_volatile_fields(oncall, playbook):
     assert created["integration"]["inbound_email"]
     hidden = {"link", "inbound_email", "heartbeat", "maintenance_mode", "maintenance_started_at", "maintenance_end_at"}
     for result in play.results:
-        assert not hidden & set(result["diff"]["before"]) and not hidden & set(result["diff"]["after"])
+        assert not hidden & set(yaml.safe_load(result["diff"]["before"])) and not hidden & set(yaml.safe_load(result["diff"]["after"]))
 
 
 @pytest.mark.emulator_only

@@ -204,7 +204,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_results_and_diff(oncall
     assert [r["action"] for r in real.last["results"][0]["routes"]] == ["deleted", "recreated", "updated"]
     assert without_ids(check.last["results"]) == without_ids(real.last["results"])
     # The unchanged item has no diff entry; the check run's diff is the real one, item by item.
-    assert len(real.last["diff"]) == 2 and real.last["diff"][1]["before"] == {}
+    assert len(real.last["diff"]) == 2 and yaml.safe_load(real.last["diff"][1]["before"]) == {}
     assert check.last["diff"] == real.last["diff"]
     assert routes_of(oncall, edited) == [("b", None), ("a", prod["id"])]
 
@@ -502,9 +502,10 @@ def test_bad_tasks_fail_before_any_write_and_bad_options_before_any_request(onca
     assert [record["status"] for record in play.records] == ["failed"] * len(cases)
     for (options, expected), record in zip(cases, play.records):
         assert expected in record["result"]["msg"], (options, record["result"]["msg"])
-    # Four tasks needed the listing, one request each, one a team and one a chain; nothing else was sent, and nothing written.
+    # Four tasks needed the listing, one request each, one a team and one a chain, and the ambiguity error listed the teams
+    # to name them; nothing else was sent, and nothing written.
     assert [(method, path) for method, path, dummy, dummy in calls(oncall)] == [
-        ("GET", INTEGRATIONS), ("GET", "/api/v1/teams/"), ("GET", INTEGRATIONS), ("GET", INTEGRATIONS),
+        ("GET", INTEGRATIONS), ("GET", "/api/v1/teams/"), ("GET", INTEGRATIONS), ("GET", "/api/v1/teams/"), ("GET", INTEGRATIONS),
         ("GET", INTEGRATIONS), ("GET", "/api/v1/escalation_chains/")]
     assert stored(oncall, edited)["description_short"] is None and oncall.integrations(item["name"]) == []
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 
 def calls(oncall):
@@ -205,7 +206,8 @@ def test_clearing_a_chain_recreates_the_route_in_place(oncall, playbook):
     result = play.last
     assert result["recreated"] is True and result["replaced_id"] == old["id"] and result["route"]["id"] != old["id"]
     assert any("re-created" in warning for warning in result["warnings"])
-    assert result["diff"]["before"]["escalation_chain_id"] == prod["id"] and result["diff"]["after"]["escalation_chain_id"] is None
+    assert yaml.safe_load(result["diff"]["before"])["escalation_chain_id"] == prod["id"]
+    assert yaml.safe_load(result["diff"]["after"])["escalation_chain_id"] is None
     assert methods(oncall) == ["GET", "POST", "DELETE"]
     assert routes_of(oncall, integration) == [("first", None), ("middle", None), ("last", None)]
     new = oncall.api("GET", "routes/%s/" % result["route"]["id"]).json()

@@ -9,6 +9,7 @@ ansible-test sanity finds this too, minutes later; this fails in a second.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,27 @@ def doc_strings():
 @pytest.mark.parametrize("text", list(doc_strings()))
 def test_doc_block_is_valid_yaml(text):
     assert yaml.load(text, Loader=_TagTolerantLoader) is not None  # nosec - test-only loader
+
+
+# Ansible's markup (C(...), V(...), O(...)) ends at the first ")": a "(" inside one means the text after it
+# renders outside the markup, as C(default('')) did.
+_MARKUP = re.compile(r"\b[BCEIMOPRUV]\(([^)]*)\)")
+
+
+def descriptions(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description":
+                yield from (value if isinstance(value, list) else [value])
+            else:
+                yield from descriptions(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from descriptions(item)
+
+
+@pytest.mark.parametrize("text", [param for param in doc_strings() if not param.id.endswith(":EXAMPLES")])
+def test_no_markup_ends_early_at_a_parenthesis_it_holds(text):
+    broken = [match.group(0) for description in descriptions(yaml.load(text, Loader=_TagTolerantLoader))  # nosec - our own docs
+              for match in _MARKUP.finditer(str(description)) if "(" in match.group(1)]
+    assert broken == [], "markup that ends at a parenthesis inside it: %s" % broken

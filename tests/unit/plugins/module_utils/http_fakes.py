@@ -160,6 +160,11 @@ def _bad_certificate(pool, url):
     raise ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)")
 
 
+def _plain_http_port(pool, url):
+    # What OpenSSL raises when the other side answers the TLS hello in plain HTTP.
+    raise ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)")
+
+
 SOCKET_FAILURES = {
     "reset": _reset,
     "remote_disconnected": _remote_disconnected,
@@ -168,6 +173,7 @@ SOCKET_FAILURES = {
     "unresolved": _unresolved,
     "connect_timeout": _connect_timeout,
     "bad_certificate": _bad_certificate,
+    "plain_http_port": _plain_http_port,
 }
 
 

@@ -344,8 +344,8 @@ def test_5xx_on_post_is_never_retried():
     ("reset", "reset"),
     ("remote_disconnected", "reset"),
     ("read_timeout", "timeout"),
-    ("refused", "not_sent"),
-    ("unresolved", "not_sent"),
+    ("refused", "refused"),
+    ("unresolved", "unresolved"),
     ("connect_timeout", "not_sent"),
     ("bad_certificate", "tls"),
 ])
@@ -384,20 +384,49 @@ def test_post_with_lost_answer_raises_outcome_unknown_after_one_call(kind):
     assert "may or may not have applied" in str(caught.value)
 
 
-@pytest.mark.parametrize("kind", ["refused", "unresolved", "connect_timeout"])
-def test_post_that_never_connected_is_retried(kind):
-    harness = Harness(transport_error(kind, "POST"), response(201, {"id": "C1"}))
+def test_post_that_never_connected_is_retried():
+    harness = Harness(transport_error("connect_timeout", "POST"), response(201, {"id": "C1"}))
     assert harness.client.post("integrations/", {"type": "webhook", "name": "x"}) == {"id": "C1"}
     assert [call.method for call in harness.calls] == ["POST", "POST"]
 
 
-def test_connection_refused_error_names_the_base_url_and_is_not_outcome_unknown():
-    harness = Harness(*[transport_error("refused", "POST") for dummy in range(2)], retries=1)
+@pytest.mark.parametrize("kind, reason", [("refused", "connection refused"), ("unresolved", "the host name does not resolve")])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_wrong_address_on_the_first_request_fails_at_once_naming_the_url(kind, reason, method):
+    harness = Harness(transport_error(kind, method), response(200, {}))
+    with pytest.raises(OnCallAPIError) as caught:
+        harness.client.request(method, "integrations/")
+    assert [call.method for call in harness.calls] == [method] and harness.sleep.waits == []
+    assert caught.value.outcome_unknown is False
+    assert "cannot connect to %s: %s" % (BASE, reason) in str(caught.value) and "gave up" not in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["refused", "unresolved"])
+def test_a_refusal_after_the_server_has_answered_is_retried(kind):
+    harness = Harness(response(200, {}), transport_error(kind, "POST"), response(201, {"id": "C1"}))
+    harness.client.get("integrations/")
+    assert harness.client.post("integrations/", {"type": "webhook", "name": "x"}) == {"id": "C1"}
+    assert [call.method for call in harness.calls] == ["GET", "POST", "POST"]
+
+
+def test_connection_refused_after_an_answer_gives_up_after_the_retries():
+    harness = Harness(response(200, {}), *[transport_error("refused", "POST") for dummy in range(2)], retries=1)
+    harness.client.get("integrations/")
     with pytest.raises(OnCallAPIError) as caught:
         harness.client.post("integrations/", {"type": "webhook"})
     assert caught.value.outcome_unknown is False
     assert "cannot connect to %s" % BASE in str(caught.value)
     assert "gave up after 2 attempts" in str(caught.value)
+
+
+def test_https_to_a_plain_http_port_says_so_without_a_certificate_hint():
+    harness = Harness(transport_error("plain_http_port"), response(200, {}))
+    with pytest.raises(OnCallAPIError) as caught:
+        harness.client.get("integrations/")
+    message = str(caught.value)
+    assert "does not speak TLS" in message and "set url to http://oncall.example.com" in message
+    assert "ca_path" not in message and "validate_certs" not in message
+    assert len(harness.calls) == 1
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

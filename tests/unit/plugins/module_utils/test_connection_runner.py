@@ -202,13 +202,14 @@ def test_run_task_reports_a_missing_url_before_running():
     assert done.result["msg"].startswith("url is required")
 
 
-def test_run_listing_resolves_names_in_the_module_check_mode_and_warns_through_it(oncall):
+def test_run_listing_resolves_names_in_the_module_check_mode(oncall):
+    # No module creates teams, so an unknown team fails in check mode as in a real run.
     module = RecordingModule(INTEGRATION_INFO_ARGUMENT_SPEC, check_mode=True, url=oncall.url, token=EMULATOR_TOKEN, team="nobody")
     with pytest.raises(_Exit) as caught:
         runner.run_listing(module, list_integrations)
-    assert (caught.value.kind, caught.value.result) == ("exit", {"changed": False, "integrations": []})
-    assert len(module.warnings) == 1 and "team 'nobody' not found" in module.warnings[0] and "check mode" in module.warnings[0]
-    assert oncall.requests() == [("GET", "/api/v1/teams/"), ("GET", "/api/v1/integrations/")]
+    assert caught.value.kind == "fail" and "team 'nobody' not found in OnCall" in caught.value.result["msg"]
+    assert module.warnings == []
+    assert oncall.requests() == [("GET", "/api/v1/teams/")]
 
 
 # ------------------------------------------------------------------ whole modules against the emulator

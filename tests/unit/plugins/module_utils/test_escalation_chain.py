@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+import yaml
 
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.escalation_chain import (
@@ -16,7 +17,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.escalation_chain im
     EscalationChain,
     list_escalation_chains,
 )
-from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver
+from ansible_collections.oncall.grafana.plugins.module_utils.names import NameNotFound, NameResolver
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import ansible_params
 
 API = "/api/v1/"
@@ -88,7 +89,7 @@ def test_create_posts_name_and_team_and_returns_the_chain(oncall, chains):
     assert writes(oncall) == [("POST", "escalation_chains/", {"name": "day", "team_id": chains.db})]
     assert result["changed"] is True
     assert result["escalation_chain"]["name"] == "day" and result["escalation_chain"]["team_id"] == chains.db
-    assert result["diff"]["before"] == {} and result["diff"]["after"] == {"name": "day", "team_id": chains.db}
+    assert yaml.safe_load(result["diff"]["before"]) == {} and yaml.safe_load(result["diff"]["after"]) == {"name": "day", "team_id": chains.db}
     again, dummy = run(oncall, name="day", team="db")
     assert again["changed"] is False
     assert writes(oncall) == []
@@ -104,8 +105,8 @@ def test_team_is_an_attribute_the_name_alone_identifies_the_chain(oncall, chains
     assert oncall.sent() == [("GET", "teams/", {"name": "db"}), LOOKUP_NIGHT,
                              ("PUT", "escalation_chains/%s/" % chains.night, {"team_id": chains.db, "name": "night"})]
     assert result["escalation_chain"]["team_id"] == chains.db
-    assert result["diff"]["before"] == {"name": "night", "team_id": chains.ops}
-    assert result["diff"]["after"] == {"name": "night", "team_id": chains.db}
+    assert yaml.safe_load(result["diff"]["before"]) == {"name": "night", "team_id": chains.ops}
+    assert yaml.safe_load(result["diff"]["after"]) == {"name": "night", "team_id": chains.db}
 
 
 def test_empty_team_id_means_no_team(oncall, chains):
@@ -125,7 +126,7 @@ def test_rename_by_id_sends_the_new_name(oncall, chains):
     assert oncall.sent() == [("GET", "escalation_chains/%s/" % chains.night, {}),
                              ("PUT", "escalation_chains/%s/" % chains.night, {"name": "late night"})]
     assert result["escalation_chain"] == {"id": chains.night, "name": "late night", "team_id": chains.ops}
-    assert result["diff"]["before"]["name"] == "night" and result["diff"]["after"]["name"] == "late night"
+    assert yaml.safe_load(result["diff"]["before"])["name"] == "night" and yaml.safe_load(result["diff"]["after"])["name"] == "late night"
 
 
 def test_team_move_by_id_without_name_still_sends_the_name(oncall, chains):
@@ -187,10 +188,10 @@ def test_check_mode_create_has_a_null_id(oncall, chains):
     assert writes(oncall) == []
 
 
-def test_check_mode_with_a_team_that_does_not_exist_yet_warns(oncall, chains):
-    result, warnings = run(oncall, check_mode=True, name="day", team="later")
-    assert result["escalation_chain"]["team_id"] == "<team later>"
-    assert len(warnings) == 1 and "<team later>" in warnings[0]
+def test_check_mode_with_a_team_that_does_not_exist_fails_as_a_real_run_would(oncall, chains):
+    # No module creates teams: a dry run that passed would promise a real run that fails.
+    with pytest.raises(NameNotFound, match="team 'later' not found in OnCall"):
+        run(oncall, check_mode=True, name="day", team="later")
     assert writes(oncall) == []
 
 

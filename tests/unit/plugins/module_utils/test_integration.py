@@ -6,10 +6,18 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCallClient
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
-from ansible_collections.oncall.grafana.plugins.module_utils.integration import INTEGRATION_ARGUMENT_SPEC, Integration
+from ansible_collections.oncall.grafana.plugins.module_utils.integration import (
+    CLOUD_ONLY_TYPES,
+    INTEGRATION_ARGUMENT_SPEC,
+    INTEGRATION_TYPES,
+    SELF_HOSTED_TYPES,
+    Integration,
+)
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import (
     BASE,
     TOKEN,
@@ -105,8 +113,8 @@ def test_update_diff_shows_identity_and_set_fields_never_secrets(oncall):
     ops = oncall.team_id("ops")
     oncall.integration("alerts", team_id=ops, templates={"slack": {"title": "old", "message": "M"}})
     result, dummy = run(oncall, name="alerts", templates={"slack": {"title": "new"}})
-    assert result["diff"]["before"] == {"name": "alerts", "type": "webhook", "team_id": ops, "templates": {"slack": {"title": "old"}}}
-    assert result["diff"]["after"] == {"name": "alerts", "type": "webhook", "team_id": ops, "templates": {"slack": {"title": "new"}}}
+    assert yaml.safe_load(result["diff"]["before"]) == {"name": "alerts", "type": "webhook", "team_id": ops, "templates": {"slack": {"title": "old"}}}
+    assert yaml.safe_load(result["diff"]["after"]) == {"name": "alerts", "type": "webhook", "team_id": ops, "templates": {"slack": {"title": "new"}}}
     assert result["diff"]["before_header"] == result["diff"]["after_header"] == "integration alerts"
 
 
@@ -123,7 +131,7 @@ def test_update_in_check_mode_writes_nothing_and_predicts_the_result(oncall):
     assert result["changed"] is True
     assert oncall.exchanges(writes_only=True) == []
     assert result["integration"]["templates"]["slack"] == {"title": "new", "message": "M", "image_url": None}
-    assert result["diff"]["after"]["templates"] == {"slack": {"title": "new"}}
+    assert yaml.safe_load(result["diff"]["after"])["templates"] == {"slack": {"title": "new"}}
 
 
 def test_empty_description_clears_it_with_null_since_oncall_refuses_blank(oncall):
@@ -164,9 +172,9 @@ def test_create_body_has_type_and_everything_set(oncall):
 def test_create_diff_shows_identity_and_set_fields_never_secrets(oncall):
     result, dummy = run(oncall, name="alerts", type="inbound_email", templates={"web": {"title": "W"}})
     assert result["integration"]["inbound_email"]  # the server made the secret address...
-    assert result["diff"]["before"] == {}
-    assert result["diff"]["after"] == {"name": "alerts", "type": "inbound_email", "team_id": None, "templates": {"web": {"title": "W"}}}
-    assert not set(SECRET_KEYS) & set(result["diff"]["after"])  # ...and the diff does not show it
+    assert yaml.safe_load(result["diff"]["before"]) == {}
+    assert yaml.safe_load(result["diff"]["after"]) == {"name": "alerts", "type": "inbound_email", "team_id": None, "templates": {"web": {"title": "W"}}}
+    assert not set(SECRET_KEYS) & set(yaml.safe_load(result["diff"]["after"]))  # ...and the diff does not show it
 
 
 def test_create_without_type_fails_before_any_write(oncall):
@@ -189,8 +197,8 @@ def test_create_in_check_mode_writes_nothing_and_predicts_server_made_fields_as_
     assert (predicted["name"], predicted["type"], predicted["team_id"]) == ("alerts", "webhook", None)
     assert predicted["templates"]["slack"] == {"title": "T", "message": None, "image_url": None}
     assert predicted["default_route"]["escalation_chain_id"] == chain
-    assert result["diff"]["after"] == {"name": "alerts", "type": "webhook", "team_id": None, "templates": {"slack": {"title": "T"}},
-                                       "default_route": {"escalation_chain_id": chain}}
+    assert yaml.safe_load(result["diff"]["after"]) == {"name": "alerts", "type": "webhook", "team_id": None, "templates": {"slack": {"title": "T"}},
+                                                       "default_route": {"escalation_chain_id": chain}}
 
 
 def test_create_in_check_mode_predicts_the_channels_of_a_sample_integration(cloud):
@@ -218,11 +226,11 @@ def test_absent_deletes_and_diff_hides_secrets(oncall):
     assert result["changed"] is True
     assert oncall.exchanges(writes_only=True) == [("DELETE", path(existing), None)]
     assert oncall.all("integrations/") == []
-    assert result["diff"]["after"] == {}
+    assert yaml.safe_load(result["diff"]["after"]) == {}
     # The fields a task sets plus name, type and team_id, as for every other diff; never the secrets.
-    assert set(result["diff"]["before"]) == {"name", "type", "team_id"}
-    assert result["diff"]["before"]["name"] == "alerts"
-    assert not set(SECRET_KEYS) & set(result["diff"]["before"])
+    assert set(yaml.safe_load(result["diff"]["before"])) == {"name", "type", "team_id"}
+    assert yaml.safe_load(result["diff"]["before"])["name"] == "alerts"
+    assert not set(SECRET_KEYS) & set(yaml.safe_load(result["diff"]["before"]))
 
 
 def test_absent_with_another_type_deletes_nothing(oncall):
@@ -253,7 +261,7 @@ def test_ambiguous_name_without_team_fails_listing_ids_and_teams(oncall):
     in_ops, without_team = oncall.integration("alerts", team_id=ops), oncall.integration("alerts")
     message = fails(oncall, name="alerts", type="webhook", description_short="x")
     assert "ambiguous" in message
-    assert "%s (team %s)" % (in_ops["id"], ops) in message and "%s (no team)" % without_team["id"] in message
+    assert "%s (team ops (%s))" % (in_ops["id"], ops) in message and "%s (no team)" % without_team["id"] in message
     assert oncall.exchanges(writes_only=True) == []
 
 
@@ -535,8 +543,9 @@ def test_post_5xx_that_created_anyway_fails_with_the_server_answer_naming_the_ob
 
 
 def test_post_4xx_fails_at_once_without_lookup(oncall):
+    # datadog exists only on Grafana Cloud: a self-hosted server refuses it with its own 400.
     with pytest.raises(OnCallAPIError) as caught:
-        run(oncall, name="alerts", type="nonsense")
+        run(oncall, name="alerts", type="datadog")
     assert (caught.value.status, caught.value.message) == (400, "Invalid integration type")
     assert statuses(oncall) == [("GET", 200), ("POST", 400)]
 
@@ -549,16 +558,24 @@ def test_post_4xx_fails_at_once_without_lookup(oncall):
     ({"name": ""}, "name must not be empty"),
     ({"name": "   "}, "name must not be empty"),
     ({"name": "alerts", "description_short": "d" * 251}, "at most 250"),
-    ({"name": "alerts", "type": "maintenance"}, "maintenance"),
-    ({"name": "alerts", "type": "direct_paging"}, "direct_paging"),
-    ({"name": "alerts", "type": "legacy_alertmanager"}, "use alertmanager"),
-    ({"name": "alerts", "type": "legacy_grafana_alerting"}, "use grafana_alerting"),
-    ({"name": "alerts", "type": "  "}, "type must not be empty"),
     ({"id": "C1", "state": "absent", "name": "x" * 151}, "at most 150"),
 ])
 def test_invalid_options_fail_before_any_request(oncall, given, word):
     assert word in refused(oncall, **given)
     assert oncall.log() == []
+
+
+@pytest.mark.parametrize("kind", ["maintenance", "direct_paging", "legacy_alertmanager", "legacy_grafana_alerting", "  ", "alertmanagr"])
+def test_types_oncall_would_hide_own_or_refuse_are_not_among_the_choices(kind):
+    # Ansible refuses them from the argument spec, before the module runs.
+    assert kind not in INTEGRATION_TYPES
+    errors = ArgumentSpecValidator(INTEGRATION_ARGUMENT_SPEC).validate({"name": "alerts", "type": kind}).error_messages
+    assert errors and "value of type must be one of" in errors[0]
+
+
+def test_every_type_a_self_hosted_server_creates_is_a_choice_and_the_others_are_cloud_only():
+    assert set(SELF_HOSTED_TYPES) | set(CLOUD_ONLY_TYPES) == set(INTEGRATION_TYPES) and not set(SELF_HOSTED_TYPES) & set(CLOUD_ONLY_TYPES)
+    assert INTEGRATION_ARGUMENT_SPEC["type"]["choices"] == list(INTEGRATION_TYPES)
 
 
 def test_name_of_150_and_description_of_250_characters_are_accepted(oncall):

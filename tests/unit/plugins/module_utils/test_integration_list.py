@@ -19,7 +19,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.integration import 
     export_params,
     list_integrations,
 )
-from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver
+from ansible_collections.oncall.grafana.plugins.module_utils.names import NameNotFound, NameResolver
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import BASE, TOKEN, FakeSession, SleepRecorder, response
 
 INTEGRATIONS = "/api/v1/integrations/"
@@ -181,11 +181,11 @@ def test_unknown_team_fails_before_listing_saying_teams_come_from_grafana(oncall
     assert oncall.exchanges() == [by_name("teams", "nobody")]
 
 
-def test_unknown_team_in_check_mode_warns_and_gives_an_empty_list(oncall, made):
-    result, warnings = listing(oncall, check_mode=True, team="nobody")
-    assert result == {"changed": False, "integrations": []}
-    assert len(warnings) == 1 and "nobody" in warnings[0]
-    assert oncall.exchanges() == [by_name("teams", "nobody"), LIST_ALL]
+def test_unknown_team_fails_in_check_mode_too(oncall, made):
+    # No module creates teams: an unknown one is a mistake, in a dry run as in a real one.
+    with pytest.raises(NameNotFound, match="team 'nobody' not found"):
+        listing(oncall, check_mode=True, team="nobody")
+    assert oncall.exchanges() == [by_name("teams", "nobody")]
 
 
 @pytest.mark.parametrize("team", ["", "   "])

@@ -8,10 +8,12 @@ from __future__ import annotations
 import copy
 
 import pytest
+import yaml
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.names import NameNotFound
 from ansible_collections.oncall.grafana.plugins.module_utils.integration import (
     INTEGRATION_ARGUMENT_SPEC,
     INTEGRATION_MODULE_KWARGS,
@@ -167,22 +169,26 @@ def test_name_and_id_are_mutually_exclusive(given):
 # ------------------------------------------------------------------ check mode
 
 
-def test_check_mode_unknown_names_warn_and_report_the_change_with_placeholders(oncall):
+def test_check_mode_unknown_chain_warns_and_reports_the_change_with_a_placeholder(oncall):
+    # A chain can be created by an earlier task of the same playbook: check mode shows where its id would be.
     oncall.integration("alerts")
-    result, warnings = run(oncall, check_mode=True, name="alerts", default_route={"escalation_chain": "new chain", "slack": {"channel": "#new-chan"}})
+    result, warnings = run(oncall, check_mode=True, name="alerts", default_route={"escalation_chain": "new chain"})
     assert result["changed"] is True
     assert oncall.exchanges(writes_only=True) == []
-    assert result["diff"]["after"]["default_route"] == {"escalation_chain_id": "<escalation chain new chain>",
-                                                        "slack": {"channel_id": "<Slack channel new-chan>"}}
-    assert len(warnings) == 2 and all("check mode" in warning for warning in warnings)
+    assert yaml.safe_load(result["diff"]["after"])["default_route"] == {"escalation_chain_id": "<escalation chain new chain>"}
+    assert len(warnings) == 1 and "check mode" in warnings[0]
 
 
-def test_check_mode_unknown_team_predicts_a_create_in_that_team(oncall, known):
+@pytest.mark.parametrize("options, message", [
+    ({"type": "webhook", "team": "new team"}, "team 'new team' not found"),
+    ({"default_route": {"slack": {"channel": "#new-chan"}}}, "Slack channel 'new-chan' not found"),
+])
+def test_check_mode_unknown_team_or_slack_channel_fails_as_a_real_run_would(oncall, known, options, message):
+    # No module creates teams or Slack channels: a dry run that passed would promise a real run that fails.
     oncall.integration("alerts", team_id=known["ops"])
-    result, warnings = run(oncall, check_mode=True, name="alerts", type="webhook", team="new team")
-    assert result["changed"] is True and oncall.exchanges(writes_only=True) == []
-    assert result["integration"]["team_id"] == "<team new team>"
-    assert len(warnings) == 1
+    with pytest.raises(NameNotFound, match=message):
+        run(oncall, check_mode=True, name="alerts", **options)
+    assert oncall.exchanges(writes_only=True) == []
 
 
 def test_known_names_in_check_mode_do_not_warn(oncall, known):

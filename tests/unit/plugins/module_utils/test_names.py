@@ -87,12 +87,14 @@ def test_unknown_name_outside_check_mode_does_not_warn(oncall):
 
 def test_two_integrations_with_one_name_are_ambiguous_naming_the_option_that_picks_one(oncall):
     # Integrations are the kind whose names the server lets repeat (once per team).
-    first = oncall.integration("x", team_id=oncall.team_id("ops"))["id"]
-    second = oncall.integration("x", team_id=oncall.team_id("db"))["id"]
+    ops, db = oncall.team_id("ops"), oncall.team_id("db")
+    first = oncall.integration("x", team_id=ops)["id"]
+    second = oncall.integration("x", team_id=db)["id"]
     with pytest.raises(OnCallError) as caught:
         NameResolver(oncall.client()).resolve(INTEGRATION, "x")
-    assert str(caught.value) == ("integration name 'x' is ambiguous: 2 match: %s, %s. Set integration_id to pick one; nothing was changed"
-                                 % (first, second))
+    # The teams are named too (one listing of teams, on this failure path only).
+    assert str(caught.value) == ("integration name 'x' is ambiguous: 2 match: %s (team ops (%s)), %s (team db (%s)). "
+                                 "Set integration_id to pick one; nothing was changed" % (first, ops, second, db))
 
 
 # ------------------------------------------------------------------ exact_matches and pick_one

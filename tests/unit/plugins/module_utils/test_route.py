@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+import yaml
 
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver
@@ -157,8 +158,8 @@ def test_check_mode_predicts_the_created_route(oncall, wanted):
     assert predicted["route"]["id"] is None
     for key in ("position", "integration_id", "routing_type", "routing_regex", "escalation_chain_id", "slack", "is_the_last_route"):
         assert predicted["route"][key] == result["route"][key], key
-    assert predicted["diff"]["before"] == result["diff"]["before"] == {}
-    assert predicted["diff"]["after"] == result["diff"]["after"]
+    assert yaml.safe_load(predicted["diff"]["before"]) == yaml.safe_load(result["diff"]["before"]) == {}
+    assert yaml.safe_load(predicted["diff"]["after"]) == yaml.safe_load(result["diff"]["after"])
 
 
 # ------------------------------------------------------------------ position targets on update
@@ -203,7 +204,8 @@ def test_move_by_id_reads_the_route_and_the_listing(oncall):
     assert oncall.sent()[:2] == [("GET", "routes/%s/" % world.id("d"), {}), world.listing]
     assert writes(oncall) == [("PUT", "routes/%s/" % world.id("d"), {"position": 0})]
     assert world.order() == world.ids("dabc")
-    assert result["diff"]["before"]["position"] == 9 and result["diff"]["after"]["position"] == 0
+    # The diff shows the index among the routes, not OnCall's raw position (9 here).
+    assert yaml.safe_load(result["diff"]["before"])["position"] == 3 and yaml.safe_load(result["diff"]["after"])["position"] == 0
 
 
 def test_by_id_without_position_costs_one_get(oncall):
@@ -351,7 +353,8 @@ def test_clearing_the_chain_recreates_the_route_in_place(oncall, by):
     assert stored["mobile_app"] == old["mobile_app"] == {"id": "M1", "enabled": True}
     assert new["escalation_chain_id"] is None
     assert result["changed"] is True and result["recreated"] is True and result["replaced_id"] == world.id("b")
-    assert result["diff"]["before"]["escalation_chain_id"] == world.chains["prod"] and result["diff"]["after"]["escalation_chain_id"] is None
+    assert yaml.safe_load(result["diff"]["before"])["escalation_chain_id"] == world.chains["prod"]
+    assert yaml.safe_load(result["diff"]["after"])["escalation_chain_id"] is None
     assert any("re-created" in warning for warning in warnings)
     # and then it is done
     again, dummy = run(oncall, integration_id=world.integration_id, routing_regex="b", escalation_chain_id="")
@@ -410,9 +413,9 @@ def test_recreate_with_a_position_lands_at_the_wanted_index(oncall, wanted):
     others = world.ids("acd")
     index = min(wanted, 3)
     assert world.order() == others[:index] + [result["route"]["id"]] + others[index:]
-    # The diff shows where the route goes (the position the new route ends at, as the server reports it).
-    assert result["diff"]["after"]["position"] == result["route"]["position"]
-    assert result["diff"]["before"]["position"] == GAPS[1]
+    # The diff shows where the route goes, as its index among the routes (b was second).
+    assert yaml.safe_load(result["diff"]["after"])["position"] == index
+    assert yaml.safe_load(result["diff"]["before"])["position"] == 1
     again, dummy = run(oncall, integration_id=world.integration_id, routing_regex="b", escalation_chain_id="", position=wanted)
     assert again["changed"] is False
     assert writes(oncall) == []
@@ -421,15 +424,15 @@ def test_recreate_with_a_position_lands_at_the_wanted_index(oncall, wanted):
 def test_a_recreate_in_place_shows_no_position_in_its_diff(oncall):
     world = Routes(oncall, b=CHAINED)
     result, dummy = run(oncall, integration_id=world.integration_id, routing_regex="b", escalation_chain_id="")
-    assert "position" not in result["diff"]["before"] and "position" not in result["diff"]["after"]
+    assert "position" not in yaml.safe_load(result["diff"]["before"]) and "position" not in yaml.safe_load(result["diff"]["after"])
 
 
 def test_a_recreate_moved_to_the_end_shows_the_move_in_its_diff(oncall):
     world = Routes(oncall, b=CHAINED)
     predicted, result, dummy = check_then_real(oncall, integration_id=world.integration_id, routing_regex="b", escalation_chain_id="",
                                                position=9)
-    assert result["diff"]["before"]["position"] == GAPS[1]
-    assert result["diff"]["after"]["position"] == result["route"]["position"] > GAPS[-1]
+    assert yaml.safe_load(result["diff"]["before"])["position"] == 1
+    assert yaml.safe_load(result["diff"]["after"])["position"] == 3 and result["route"]["position"] > GAPS[-1]
     assert predicted["diff"] == result["diff"]
     assert world.order() == world.ids("acd") + [result["route"]["id"]]
 
@@ -614,12 +617,13 @@ def test_unchanged_with_ids_costs_exactly_the_listing(oncall):
 
 def test_an_integration_name_of_two_teams_fails_before_reading_routes(oncall):
     Routes(oncall)
-    first = oncall.integration("twice", team_id=oncall.team_id("ops"))["id"]
-    second = oncall.integration("twice", team_id=oncall.team_id("db"))["id"]
+    ops, db = oncall.team_id("ops"), oncall.team_id("db")
+    first = oncall.integration("twice", team_id=ops)["id"]
+    second = oncall.integration("twice", team_id=db)["id"]
     error = fails(oncall, integration="twice", routing_regex="a")
-    assert str(error) == ("integration name 'twice' is ambiguous: 2 match: %s, %s. Set integration_id to pick one; nothing was changed"
-                          % (first, second))
-    assert oncall.sent() == [("GET", "integrations/", {"name": "twice"})]
+    assert str(error) == ("integration name 'twice' is ambiguous: 2 match: %s (team ops (%s)), %s (team db (%s)). "
+                          "Set integration_id to pick one; nothing was changed" % (first, ops, second, db))
+    assert oncall.sent() == [("GET", "integrations/", {"name": "twice"}), ("GET", "teams/", {})]
 
 
 def test_unknown_names_fail_without_writing(oncall):
@@ -685,10 +689,10 @@ def test_post_answered_500_is_not_sent_again(oncall, applied):
 def test_diff_always_shows_identity_and_the_changed_fields(oncall):
     world = Routes(oncall)
     result, dummy = run(oncall, id=world.id("b"), escalation_chain_id=world.chains["prod"])
-    assert result["diff"]["before"] == {"integration_id": world.integration_id, "routing_type": "regex", "routing_regex": "b",
-                                        "escalation_chain_id": None}
-    assert result["diff"]["after"] == {"integration_id": world.integration_id, "routing_type": "regex", "routing_regex": "b",
-                                       "escalation_chain_id": world.chains["prod"]}
+    assert yaml.safe_load(result["diff"]["before"]) == {"integration_id": world.integration_id, "routing_type": "regex", "routing_regex": "b",
+                                                        "escalation_chain_id": None}
+    assert yaml.safe_load(result["diff"]["after"]) == {"integration_id": world.integration_id, "routing_type": "regex", "routing_regex": "b",
+                                                       "escalation_chain_id": world.chains["prod"]}
     assert result["diff"]["before_header"] == result["diff"]["after_header"] == "route b"  # routes are named by what they match
 
 

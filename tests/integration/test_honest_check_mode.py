@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A green dry run means the real run will pass, and failures say what to fix: each case was seen by a new user.
+
+Unknown names of things no module here creates fail in check mode too; an unknown integration type fails before
+any request; a wrong address fails at once; deleting a route of an integration that does not exist is nothing to do;
+ambiguity names the option that fixes it and the teams by name; a team id that names no team says so.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+INTEGRATION = "oncall.grafana.oncall_integration"
+FLEET = "oncall.grafana.oncall_integrations"
+ROUTE = "oncall.grafana.oncall_route"
+
+pytestmark = pytest.mark.emulator_only
+
+
+def writes(oncall):
+    return [entry for entry in oncall.log() if entry["method"] != "GET"]
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check", "real"])
+@pytest.mark.parametrize("task", [
+    {INTEGRATION: {"name": "new", "type": "webhook", "team": "Platfrom"}},
+    {FLEET: {"config": [{"name": "new", "type": "webhook", "team": "Platfrom"}]}},
+    {INTEGRATION: {"name": "new", "type": "webhook", "default_route": {"slack": {"channel": "no-such-channel"}}}},
+], ids=["integration", "fleet", "slack-channel"])
+def test_an_unknown_team_or_channel_fails_in_check_mode_as_in_a_real_run(oncall, playbook, task, check):
+    oncall.clear_log()
+    play = playbook([task], check=check)
+    assert play.rc != 0 and "not found in OnCall" in play.last["msg"], play.last
+    assert writes(oncall) == []
+
+
+def test_an_unknown_chain_name_still_only_warns_in_check_mode(oncall, playbook):
+    # A chain can be created by an earlier task of the same playbook: check mode shows a placeholder instead.
+    play = playbook([{INTEGRATION: {"name": "new", "type": "webhook", "default_route": {"escalation_chain": "later"}}}], check=True)
+    assert play.rc == 0 and play.last["changed"] is True
+    assert any("escalation chain 'later' not found" in warning for warning in play.last["warnings"])
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check", "real"])
+def test_an_unknown_type_fails_before_any_request_and_a_fleet_writes_nothing(oncall, playbook, check):
+    oncall.clear_log()
+    play = playbook([{INTEGRATION: {"name": "new", "type": "alertmanagr"}}], check=check)
+    assert play.rc != 0 and "alertmanagr" in play.last["msg"] and "alertmanager" in play.last["msg"], play.last
+    play = playbook([{FLEET: {"config": [{"name": "first", "type": "webhook"}, {"name": "second", "type": "alertmanagr"}]}}], check=check)
+    assert play.rc != 0 and "alertmanagr" in play.last["msg"]
+    assert oncall.log() == []
+
+
+def test_a_cloud_only_type_is_refused_by_a_self_hosted_server_with_its_own_answer(oncall, playbook):
+    play = playbook([{INTEGRATION: {"name": "new", "type": "datadog"}}])
+    assert play.rc != 0 and "Invalid integration type" in play.last["msg"]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_nothing_listening_fails_at_once_naming_the_url(oncall, playbook):
+    url = "http://127.0.0.1:%d" % free_port()
+    play = playbook([{INTEGRATION: {"name": "new", "type": "webhook", "url": url, "token": oncall.token}}], connection=False)
+    assert play.rc != 0 and "cannot connect to %s: connection refused" % url in play.last["msg"], play.last
+    assert "retry" not in " ".join(play.last.get("warnings", []))
+
+
+def test_https_to_a_plain_http_port_says_to_use_http(oncall, playbook):
+    url = oncall.url.replace("http://", "https://")
+    for options in ({}, {"validate_certs": False}):
+        task = {INTEGRATION: dict({"name": "new", "type": "webhook", "url": url, "token": oncall.token}, **options)}
+        play = playbook([task], connection=False)
+        message = play.last["msg"]
+        assert play.rc != 0 and "does not speak TLS" in message and "set url to %s" % oncall.url in message, message
+        assert "ca_path" not in message and "validate_certs" not in message
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check", "real"])
+def test_deleting_a_route_of_an_integration_that_does_not_exist_is_nothing_to_do(oncall, playbook, check):
+    play = playbook([{ROUTE: {"integration": "gone", "routing_regex": "x", "state": "absent"}}], check=check)
+    assert play.rc == 0 and play.last["changed"] is False, play.last
+    assert writes(oncall) == []
+
+
+def test_ambiguity_names_the_option_of_the_module_at_hand_and_the_teams_by_name(oncall, playbook):
+    ops, db = oncall.team_id("ops"), oncall.team_id("db")
+    first = oncall.create_integration(name="twice", type="webhook", team_id=ops)
+    second = oncall.create_integration(name="twice", type="webhook", team_id=db)
+    play = playbook([{ROUTE: {"integration": "twice", "routing_regex": "x"}}])
+    message = play.last["msg"]
+    assert play.rc != 0 and "Set integration_id to pick one" in message and "use the id option" not in message, message
+    assert "%s (team ops (%s))" % (first["id"], ops) in message and "%s (team db (%s))" % (second["id"], db) in message
+    play = playbook([{INTEGRATION: {"name": "twice", "description_short": "x"}}])
+    assert "Set team_id or id to pick one" in play.last["msg"] and "team ops (%s)" % ops in play.last["msg"], play.last
+
+
+def test_a_team_id_that_names_no_team_says_so(oncall, playbook):
+    oncall.create_integration(name="elsewhere", type="webhook")
+    play = playbook([{INTEGRATION: {"name": "elsewhere", "team_id": "TNOSUCHTEAM12", "description_short": "x"}}])
+    message = play.last["msg"]
+    assert play.rc != 0 and "no team has the id TNOSUCHTEAM12 (team_id)" in message and "type is required" not in message, message
+
+
+@pytest.mark.parametrize("task, path, listing", [
+    ({INTEGRATION: {"name": "raced", "type": "webhook", "description_short": "same"}}, "^/api/v1/integrations/$", "integrations/"),
+    ({"oncall.grafana.oncall_escalation_chain": {"name": "raced", "team": "ops"}}, "^/api/v1/escalation_chains/$", "escalation_chains/"),
+], ids=["integration", "chain"])
+def test_two_runs_at_once_both_succeed_and_one_object_exists(oncall, playbook, task, path, listing):
+    # Both runs find nothing and POST; the emulator holds the POSTs until both have arrived, then answers one after the other.
+    oncall.control("POST", "faults", json={"method": "POST", "path": path, "kind": "hold", "count": 2, "seconds": 60})
+    plays = [None, None]
+    runs = [threading.Thread(target=lambda index=index: plays.__setitem__(index, playbook([task]))) for index in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=240)
+    assert all(play is not None and play.rc == 0 for play in plays), plays
+    assert len([item for item in oncall.list(listing) if item["name"] == "raced"]) == 1
+    assert sorted(entry["status"] for entry in oncall.log() if entry["method"] == "POST") == [201, 400]
+    # The run whose create was refused found the other run's object, compared it and had nothing left to change.
+    loser = next(play for play in plays if any("another run created" in warning for warning in play.last.get("warnings", [])))
+    assert loser.last["changed"] is False
