@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -222,4 +223,28 @@ def playbook(oncall, collections_path, tmp_path):
         return PlayResult(proc.returncode, proc.stdout, proc.stderr, records)
 
     run.file = run_file
+    return run
+
+
+@pytest.fixture
+def runs_twice(playbook, tmp_path):
+    """Run a documented playbook twice against ``server`` (an EmulatorServer); the request counts by method of each run.
+
+    The second run must report no change: that is what the docs promise of every playbook they show.
+    """
+    def run(text, server, token):
+        path = tmp_path / "documented.yml"
+        path.write_text(text)
+        env = {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": token}
+        counts = []
+        for run_number in range(2):
+            requests.delete(server.url + "/__emulator__/requests", timeout=10)
+            play = playbook.file(path, env=env)
+            assert play.rc == 0, play
+            log = requests.get(server.url + "/__emulator__/requests", timeout=10).json()["requests"]
+            counts.append(Counter(entry["method"] for entry in log))
+            if run_number == 1:
+                changed = [record["task"] for record in play.records if record["result"].get("changed")]
+                assert changed == [], changed
+        return counts
     return run

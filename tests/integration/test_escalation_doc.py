@@ -8,7 +8,6 @@ counts the page states; the chain it declares really pages who it says."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -32,23 +31,11 @@ def stated_totals():
 
 
 @pytest.mark.emulator_only
-def test_alert_path_runs_twice_with_the_stated_request_counts(oncall, playbook, tmp_path):
+def test_alert_path_runs_twice_with_the_stated_request_counts(oncall, runs_twice):
     first_total, second_total = stated_totals()
     with EmulatorServer(token=TOKEN, teams=["Platform"], users=["alice", "bob"], schedules=["Platform primary"], rate_limit="100000/m",
                         host="127.0.0.1", port=0) as server:
-        path = tmp_path / "alert-path.yml"
-        path.write_text(alert_path_playbook())
-        env = {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": TOKEN}
-        counts = []
-        for run in range(2):
-            requests.delete(server.url + "/__emulator__/requests", timeout=10)
-            play = playbook.file(path, env=env)
-            assert play.rc == 0, play
-            log = requests.get(server.url + "/__emulator__/requests", timeout=10).json()["requests"]
-            counts.append(Counter(entry["method"] for entry in log))
-            if run == 1:
-                changed = [record["task"] for record in play.records if record["result"].get("changed")]
-                assert changed == [], changed
+        counts = runs_twice(alert_path_playbook(), server, TOKEN)
         assert (sum(counts[0].values()), sum(counts[1].values())) == (first_total, second_total), counts
         assert set(counts[1]) == {"GET"}
         steps = requests.get(server.url + "/api/v1/escalation_policies/", headers={"Authorization": TOKEN}, timeout=10).json()["results"]

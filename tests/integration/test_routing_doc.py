@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -30,22 +29,10 @@ def stated_totals():
 
 
 @pytest.mark.emulator_only
-def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, playbook, tmp_path):
+def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, runs_twice):
     first_total, second_total = stated_totals()
     with EmulatorServer(token=TOKEN, teams=["Platform"], rate_limit="100000/m", host="127.0.0.1", port=0) as server:
-        path = tmp_path / "routing.yml"
-        path.write_text(doc_playbook())
-        env = {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": TOKEN}
-        counts = []
-        for run in range(2):
-            requests.delete(server.url + "/__emulator__/requests", timeout=10)
-            play = playbook.file(path, env=env)
-            assert play.rc == 0, play
-            log = requests.get(server.url + "/__emulator__/requests", timeout=10).json()["requests"]
-            counts.append(Counter(entry["method"] for entry in log))
-            if run == 1:
-                changed = [record["task"] for record in play.records if record["result"].get("changed")]
-                assert changed == [], changed
+        counts = runs_twice(doc_playbook(), server, TOKEN)
         assert sum(counts[0].values()) == first_total and counts[0]["POST"] == 6
         assert sum(counts[1].values()) == second_total and set(counts[1]) == {"GET"}
         routes = requests.get(server.url + "/__emulator__/state", timeout=10).json()["routes"]
