@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Run the whole tests/ tree (unit, emulator, integration) with pytest in one venv.
+# Run the tests/ tree (unit, emulator, integration) with pytest in one venv.
 #
 #   hack/pytest.sh .build/venv-2.19 [extra pytest args...]
+#
+# PYTEST_PATHS (default: tests) chooses what runs, e.g. a smoke set of playbook tests on the oldest ansible-core.
 #
 # Exit code 5 ("no tests collected") is turned into a failure.
 set -euo pipefail
@@ -20,7 +22,8 @@ scrub_env
 cd "$root"
 echo "pytest in $venv: $("$venv/bin/python" --version 2>&1), $("$venv/bin/python" -c 'import ansible; print("ansible-core", ansible.__version__)')"
 set +e
-PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" -m pytest tests -q -p no:cacheprovider "$@"
+# shellcheck disable=SC2086 # PYTEST_PATHS is a list of paths
+PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" -m pytest ${PYTEST_PATHS:-tests} -q -p no:cacheprovider "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

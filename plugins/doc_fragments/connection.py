@@ -53,6 +53,9 @@ options:
         5xx answers and connection errors are retried only for reads, updates and deletes, with jittered exponential backoff.
       - A create (POST) whose outcome is unknown is never blindly sent again; the module looks the object up first, so a
         create is never doubled.
+      - A refused connection or a host name that does not resolve, before the server has been reached once in the task,
+        fails at once without retrying (the URL is wrong, or the server is down); to wait for a server that is starting,
+        use M(ansible.builtin.wait_for) or M(ansible.builtin.uri) with C(until) before the task.
       - V(0) disables retries.
     type: int
     default: 5

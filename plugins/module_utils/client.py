@@ -47,7 +47,7 @@ MAX_PAGES = 10000
 IDEMPOTENT_METHODS = frozenset(("GET", "PUT", "DELETE"))
 BACKOFF_BASE = 1.0
 # What OpenSSL says when the other side answers a TLS hello in plain HTTP.
-_NOT_TLS = re.compile(r"wrong version number|WRONG_VERSION_NUMBER|record layer failure|unknown protocol|http request", re.IGNORECASE)
+_NOT_TLS = re.compile(r"wrong version number|WRONG_VERSION_NUMBER|unknown protocol|http request", re.IGNORECASE)
 BACKOFF_CAP = 30.0
 
 
@@ -139,7 +139,8 @@ def classify_transport_error(exc):
 
     ``not_sent``: the connection was never made, so nothing reached the server (safe to re-send anything).
     ``refused`` and ``unresolved``: not sent either, because nothing listens there or the host name does not resolve;
-    on a task's first request that is a wrong URL, not a passing fault.
+    before the server has been reached once in the task that is a wrong URL, not a passing fault.
+    ``proxy``: the HTTP(S) proxy could not be reached; not sent, and retried like ``not_sent``.
     ``reset``: the server dropped a connection before answering (real self-hosted engines close idle
     connections without saying so); the request may or may not have been applied.
     ``timeout``: no answer in time; the request may or may not have been applied.
@@ -156,6 +157,8 @@ def classify_transport_error(exc):
         return "not_sent"
     if isinstance(exc, requests.exceptions.Timeout):
         return "timeout"
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return "proxy"
     chain = _exception_chain(exc)
     if any(type(link).__name__ == "NameResolutionError" or isinstance(link, socket.gaierror) for link in chain):
         return "unresolved"
@@ -204,8 +207,9 @@ class OnCallClient:
         self.max_retry_delay = float(max_retry_delay)
         self.on_retry = on_retry
         self.sleep = sleep
-        #: whether the server has answered once in this task: a refusal after that is a passing fault, before it a wrong URL
-        self.answered = False
+        #: whether the server was reached once in this task (it answered, or it took a request): a refusal after that is a
+        #: passing fault (a restart), before it a wrong URL
+        self.reached = False
         self._secrets = [token, urlsplit(self.base_url).password]
         self.session = session if session is not None else requests.Session()
         self.session.headers.update({
@@ -244,7 +248,7 @@ class OnCallClient:
             except requests.exceptions.RequestException as exc:
                 reason, delay = self._retry_after_transport_error(method, shown, exc, attempt)
             else:
-                self.answered = True
+                self.reached = True
                 retry = self._retry_after_answer(method, shown, response, attempt)
                 if retry is None:
                     return self._decode(method, shown, response)
@@ -266,9 +270,11 @@ class OnCallClient:
         """(reason, delay) of the retry a transport error allows; raises OnCallAPIError when it allows none."""
         kind = classify_transport_error(exc)
         reason = self._describe_transport_error(kind, exc)
-        if kind in ("tls", "invalid") or (kind in ("refused", "unresolved") and not self.answered):
+        if kind in ("tls", "invalid") or (kind in ("refused", "unresolved") and not self.reached):
             raise OnCallAPIError(method, shown, None, reason)
-        if method not in IDEMPOTENT_METHODS and kind not in ("not_sent", "refused", "unresolved"):
+        if kind in ("reset", "timeout", "lost"):
+            self.reached = True
+        if method not in IDEMPOTENT_METHODS and kind not in ("not_sent", "refused", "unresolved", "proxy"):
             raise OnCallAPIError(method, shown, None, reason + "; the server may or may not have applied it", outcome_unknown=True)
         if attempt >= self.retries:
             raise OnCallAPIError(method, shown, None, "%s (gave up after %d attempts)" % (reason, attempt + 1))
@@ -309,7 +315,7 @@ class OnCallClient:
         if kind == "tls":
             if _NOT_TLS.search(str(exc)):
                 # An https:// URL on a port that speaks plain HTTP: no certificate setting can help.
-                return "the server at %s does not speak TLS (it answers plain HTTP); set url to %s" % (
+                return "the server at %s does not speak TLS (it answers plain HTTP): use http:// instead of https:// in url (%s)" % (
                     self.shown_base_url, "http://" + self.shown_base_url[len("https://"):])
             return "TLS error (%s); to trust a private CA set ca_path, or set validate_certs=false" % self._redact(str(exc))
         if kind == "timeout":
@@ -318,6 +324,8 @@ class OnCallClient:
             return "cannot connect to %s: connection refused (is url right, and the server up?)" % self.shown_base_url
         if kind == "unresolved":
             return "cannot connect to %s: the host name does not resolve (is url right?)" % self.shown_base_url
+        if kind == "proxy":
+            return "cannot connect to the proxy (the HTTPS_PROXY / HTTP_PROXY environment variables) for %s" % self.shown_base_url
         if kind == "not_sent":
             return "cannot connect to %s (%s)" % (self.shown_base_url, type(exc).__name__)
         if kind == "invalid":

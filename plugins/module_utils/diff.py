@@ -130,7 +130,7 @@ def _entry(head, value, indent):
 
 # Text YAML reads back as the same string without quotes: no indicator first, no ": " or " #", no edge spaces.
 _PLAIN = re.compile(r"^(?![-?:,\[\]{}#&*!|>'\"%@`=\s])(?!.*(?::\s|\s#|:\Z))[^\n\t]+(?<!\s)\Z")
-_NUMBER = re.compile(r"^[-+.]?(\d|\.\d|inf|nan)", re.IGNORECASE)
+_NUMBER = re.compile(r"^[-+]?\.?(\d|inf|nan)", re.IGNORECASE)
 _RESERVED = ("null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", "<<")
 
 
@@ -143,6 +143,9 @@ def _scalar(value):
         return str(value)
     if _PLAIN.match(value) and value.isprintable() and "\ufeff" not in value and value.lower() not in _RESERVED and not _NUMBER.match(value):
         return value
+    if value.isprintable() and "\ufeff" not in value:
+        # Single quotes keep a line readable: only a quote is doubled, backslashes and double quotes stay as they are.
+        return "'%s'" % value.replace("'", "''")
     # JSON's escapes are YAML's; what JSON leaves raw but YAML refuses or reads as a break is escaped here.
     return "".join(char if char.isprintable() and char != "\ufeff" else ("\\u%04x" % ord(char) if ord(char) < 0x10000 else "\\U%08x" % ord(char))
                    for char in json.dumps(value, ensure_ascii=False))

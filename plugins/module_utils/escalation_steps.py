@@ -219,8 +219,8 @@ def desired_steps(steps, names, users):
                 except OnCallAPIError:
                     raise
                 except OnCallError as exc:
-                    raise OnCallError("steps[%d].%s: %s" % (index, name, str(exc).replace("Set %s " % named_kind.id_option,
-                                                                                       "Set steps[%d].%s " % (index, id_option)))) from None
+                    message = str(exc).replace("Set %s " % named_kind.id_option, "Set steps[%d].%s " % (index, id_option))
+                    raise OnCallError("steps[%d].%s: %s" % (index, name, message)) from None
             elif step.get(id_option) is not None:
                 desired[field] = step[id_option]
         desired.update({field: step[field] for field in PLAIN_FIELDS if field in step})

@@ -109,6 +109,7 @@ class FleetItem:
         self.plan = None
         self.route_plan = None
         self._wanted_routes = None
+        self._route_sample = None
 
     @classmethod
     def listed(cls, index, params, fleet):
@@ -148,6 +149,7 @@ class FleetItem:
     def plan_routes(self, existing, sample):
         if self._wanted_routes is None:
             return
+        self._route_sample = sample
         with about(self.label):
             self.route_plan = RouteListPlan(existing, self._wanted_routes, exact=self.state in EXACT_STATES)
             self.route_plan.check_backends(sample)
@@ -180,6 +182,9 @@ class FleetItem:
             # Refused with a 5xx, yet made: the report counts it.
             raise PartialFailure(str(exc), exc, applied=[self._entry(exc.created)], not_applied=routes_left) from None
         entry = self._entry(result["integration"] or plan.current or {})
+        if plan.replanned is not None and self.route_plan is not None:
+            # Another run created the integration first: its routes are what the list is planned against now.
+            self.plan_routes(self.resource.client.list_all("routes/", {"integration_id": entry["id"]}), self._route_sample)
         routes_after = None
         if self.route_plan is not None:
             routes_after = self._apply_routes(entry)
@@ -208,7 +213,7 @@ class FleetItem:
                 "team_id": subject.get("team_id", desired.get("team_id"))}
 
     def _diff(self, result, routes_after):
-        plan = self.plan
+        plan = self.plan.replanned or self.plan
         shape = self.resource.diff_shape(plan.desired)
         before = project(plan.current, shape) if plan.current else {}
         after = project(result["integration"], shape) if plan.action != DELETE else {}

@@ -277,8 +277,10 @@ class Integration(Resource):
             return Found(current, sample=current or any_integration)
         matches = listing.named(options.name) if listing is not None else exact_matches(self.client, INTEGRATION, options.name)
         sample = matches[0] if matches else any_integration
-        current = pick_one(of_team(matches, options.team_id), "integration name %r" % options.name, "team_id or id",
-                           describe=TeamNames(self.client).candidate)
+        candidates = of_team(matches, options.team_id)
+        # team_id helps only when the task does not set a team and the candidates are in different teams.
+        fix = "id" if options.team_id is not None or len({item.get("team_id") for item in candidates}) < 2 else "team_id or id"
+        current = pick_one(candidates, "integration name %r" % options.name, fix, describe=TeamNames(self.client).candidate)
         return Found(current, sample=sample)
 
     def find_created(self, plan):

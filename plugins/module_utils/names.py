@@ -49,8 +49,8 @@ SLACK_CHANNEL = NamedKind("Slack channel", "slack_channels/", "slack.channel_id"
 SCHEDULE = NamedKind("schedule", "schedules/", "schedule_id", creatable=False)
 USER_GROUP = NamedKind("Slack user group", "user_groups/", "user_group_id", name_filter="slack_handle", name_field="slack.handle",
                        creatable=False, hint=" Only user groups of the Slack workspace connected to OnCall are listed, by their handle.")
-# Until this collection has a webhook module, a webhook name must exist in check mode too.
-WEBHOOK = NamedKind("outgoing webhook", "webhooks/", "webhook_id", creatable=False)
+# Outgoing webhooks are objects a playbook manages too (an earlier task may create one): check mode takes them on trust.
+WEBHOOK = NamedKind("outgoing webhook", "webhooks/", "webhook_id")
 
 
 def exact_matches(client, kind, name):
@@ -127,10 +127,12 @@ class NameResolver:
         self.warn = warn
         self._cache = {}
 
-    def resolve(self, kind, name):
+    def resolve(self, kind, name, tolerate=True):
+        """The id of the object of ``kind`` named ``name``. ``tolerate=False``: never a check-mode placeholder (a delete
+        has nothing to predict for a name that does not exist, so it needs no warning either)."""
         key = (kind.label, name)
         if key not in self._cache:
-            self._cache[key] = self._lookup(kind, name)
+            self._cache[key] = self._lookup(kind, name, tolerate)
         return self._cache[key]
 
     def name_of(self, kind, object_id):
@@ -142,14 +144,14 @@ class NameResolver:
         for item in items:
             self._cache.setdefault((kind.label, kind.name_of(item)), item.get(kind.id_field))
 
-    def _lookup(self, kind, name):
+    def _lookup(self, kind, name, tolerate):
         # Objects that belong to teams (integrations) are told apart by their team too.
         describe = TeamNames(self.client).candidate if kind is INTEGRATION else (lambda item: str(item.get(kind.id_field)))
         found = pick_one(exact_matches(self.client, kind, name), "%s name %r" % (kind.label, name), kind.id_option, describe=describe)
         if found is not None:
             return found[kind.id_field]
         message = "%s %r not found in OnCall.%s" % (kind.label, name, kind.hint)
-        if self.check_mode and kind.creatable:
+        if self.check_mode and kind.creatable and tolerate:
             if self.warn is not None:
                 self.warn("%s In check mode this is not an error, in case an earlier task creates it; the result shows %s "
                           "where its id would be." % (message, placeholder(kind, name)))

@@ -53,6 +53,8 @@ class Plan:
         self.members = members
         #: what apply() carried out: the action, or UPDATE / NOTHING when another run created the object first
         self.outcome = action
+        #: the plan apply() carried out instead, when another run created the object first (None otherwise)
+        self.replanned = None
 
     @property
     def current(self):
@@ -249,7 +251,7 @@ class Resource:
                 obj = self.predict_created(plan) if self.check_mode else self.write_create(plan)
             except OnCallAPIError as exc:
                 found_plan = self.created_meanwhile(plan, exc)
-                plan.outcome = found_plan.action
+                plan.outcome, plan.replanned = found_plan.action, found_plan
                 return self.apply(found_plan)
             before = {}
         elif plan.action == UPDATE:
@@ -277,10 +279,12 @@ class Resource:
         existing = self.find_created(plan)
         if existing is None:
             raise exc
-        self.warn("another run created %s %r while this task was planning; it is compared and updated instead"
-                  % (self.label, self.name_of(existing)))
-        changes = changed_subset(plan.desired, existing)
-        found_plan = Plan(UPDATE if changes else NOTHING, plan.options, Found(existing), plan.desired, changes)
+        self.warn("another run created %s %r while this task was planning; it is compared with the task, and updated if it "
+                  "differs" % (self.label, self.name_of(existing)))
+        found = Found(existing)
+        desired = self.desired(plan.options, found)      # what the task wants of it depends on what exists (purges)
+        changes = changed_subset(desired, existing)
+        found_plan = Plan(UPDATE if changes else NOTHING, plan.options, found, desired, changes)
         self.check_update(found_plan)
         found_plan.members = self.plan_members(found_plan)
         return found_plan

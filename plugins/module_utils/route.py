@@ -134,7 +134,8 @@ class Route(Resource):
     def resolve(self, options):
         if options.state == "absent":
             try:
-                integration_id = integration_id_of(options.integration, options.integration_id, self.names)
+                integration_id = self.names.resolve(INTEGRATION, options.integration, tolerate=False) if options.integration is not None \
+                    else options.integration_id
             except NameNotFound:
                 # No integration of that name: it has no route to delete.
                 integration_id = placeholder(INTEGRATION, options.integration)

@@ -341,8 +341,10 @@ class RouteListPlan:
 
 def describe_route(route):
     """One line for a route: ``regex "^db-": escalation_chain_id F1, slack.enabled false``."""
-    fields = ", ".join("%s %s" % (key, json.dumps(value)) for key, value in _flat(route) if key not in ("routing_type", "routing_regex"))
-    return "%s %s%s" % (route.get("routing_type"), json.dumps(route.get("routing_regex")), ": " + fields if fields else "")
+    fields = ", ".join("%s %s" % (key, json.dumps(value, ensure_ascii=False)) for key, value in _flat(route)
+                       if key not in ("routing_type", "routing_regex"))
+    term = json.dumps(route.get("routing_regex"), ensure_ascii=False)
+    return "%s %s%s" % (route.get("routing_type"), term, ": " + fields if fields else "")
 
 
 def _flat(value, prefix=""):

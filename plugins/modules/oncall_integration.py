@@ -279,7 +279,8 @@ notes:
     O(default_route.slack.channel_id), O(default_route.telegram.id), O(default_route.msteams.id)) the empty string means
     none and is sent as null. Text is sent exactly as given, except that O(description_short=) clears the description.
   - Names (O(team), O(default_route.escalation_chain), O(default_route.slack.channel)) cost one request each per task,
-    made only when the task uses them; an unknown name fails before any write (in check mode it only warns).
+    made only when the task uses them; an unknown name fails before any write. In check mode an unknown escalation chain
+    only warns (an earlier task may create it); an unknown team or Slack channel fails there too.
   - If a create's outcome is unknown (timeout, connection lost), the module looks the integration up before sending it again,
     so one task never makes two integrations.
   - See the collection's C(docs/oncall_integration.md) for a worked example, the request budget and troubleshooting.

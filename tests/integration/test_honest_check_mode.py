@@ -11,6 +11,7 @@ ambiguity names the option that fixes it and the teams by name; a team id that n
 
 from __future__ import annotations
 
+import difflib
 import socket
 import threading
 
@@ -81,7 +82,7 @@ def test_https_to_a_plain_http_port_says_to_use_http(oncall, playbook):
         task = {INTEGRATION: dict({"name": "new", "type": "webhook", "url": url, "token": oncall.token}, **options)}
         play = playbook([task], connection=False)
         message = play.last["msg"]
-        assert play.rc != 0 and "does not speak TLS" in message and "set url to %s" % oncall.url in message, message
+        assert play.rc != 0 and "does not speak TLS" in message and "instead of https:// in url (%s)" % oncall.url in message, message
         assert "ca_path" not in message and "validate_certs" not in message
 
 
@@ -89,6 +90,7 @@ def test_https_to_a_plain_http_port_says_to_use_http(oncall, playbook):
 def test_deleting_a_route_of_an_integration_that_does_not_exist_is_nothing_to_do(oncall, playbook, check):
     play = playbook([{ROUTE: {"integration": "gone", "routing_regex": "x", "state": "absent"}}], check=check)
     assert play.rc == 0 and play.last["changed"] is False, play.last
+    assert not play.last.get("warnings"), play.last["warnings"]     # nothing to predict, nothing to warn about
     assert writes(oncall) == []
 
 
@@ -130,3 +132,36 @@ def test_two_runs_at_once_both_succeed_and_one_object_exists(oncall, playbook, t
     # The run whose create was refused found the other run's object, compared it and had nothing left to change.
     loser = next(play for play in plays if any("another run created" in warning for warning in play.last.get("warnings", [])))
     assert loser.last["changed"] is False
+
+
+def test_a_one_line_edit_of_a_long_template_diffs_as_one_line_each_side(oncall, playbook):
+    lines = ["line %d: {{ '{{' }} payload.field_%d {{ '}}' }}" % (index, index) for index in range(20)]
+    template = "\n".join(lines)
+    assert playbook([{INTEGRATION: {"name": "long", "type": "webhook", "templates": {"web": {"message": template}}}}]).rc == 0
+    edited = template.replace("line 7:", "line seven:")
+    play = playbook([{INTEGRATION: {"name": "long", "templates": {"web": {"message": edited}}}}], check=True, diff=True)
+    diff = play.last["diff"]
+    changed = [line for line in difflib.unified_diff(diff["before"].splitlines(), diff["after"].splitlines(), lineterm="")
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == ["-      line 7: {{ payload.field_7 }}", "+      line seven: {{ payload.field_7 }}"], diff
+
+
+def test_two_fleet_runs_at_once_leave_one_integration_and_the_next_run_converges(oncall, playbook):
+    oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/integrations/$", "kind": "hold", "count": 2, "seconds": 60})
+    task = [{FLEET: {"state": "replaced", "config": [{"name": "raced", "type": "webhook",
+                                                      "routes": [{"routing_regex": "a"}, {"routing_regex": "b"}]}]}}]
+    plays = [None, None]
+    runs = [threading.Thread(target=lambda index=index: plays.__setitem__(index, playbook(task))) for index in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=240)
+    assert all(play is not None and play.rc == 0 for play in plays), plays
+    [integration] = [item for item in oncall.list("integrations/") if item["name"] == "raced"]
+    # The run whose create was refused planned its routes again against what the other run had made by then; routes have
+    # no uniqueness, so two runs writing one route list at the same moment can still both add a route: the next run
+    # (replaced) makes the list exact again.
+    assert playbook(task).rc == 0 and playbook(task).last["changed"] is False
+    routes = sorted((route for route in oncall.list("routes/", integration_id=integration["id"]) if not route["is_the_last_route"]),
+                    key=lambda route: route["position"])
+    assert [route["routing_regex"] for route in routes] == ["a", "b"]

@@ -53,7 +53,7 @@ _MARKUP = re.compile(r"\b[BCEIMOPRUV]\(([^)]*)\)")
 def descriptions(node):
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "description":
+            if key in ("description", "notes"):
                 yield from (value if isinstance(value, list) else [value])
             else:
                 yield from descriptions(value)

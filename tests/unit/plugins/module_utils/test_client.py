@@ -409,6 +409,22 @@ def test_a_refusal_after_the_server_has_answered_is_retried(kind):
     assert [call.method for call in harness.calls] == ["GET", "POST", "POST"]
 
 
+def test_a_refusal_after_a_reset_is_retried_the_server_was_reached():
+    # The first GET reached the server (it reset the connection); the next attempt is refused while it restarts.
+    harness = Harness(transport_error("reset"), transport_error("refused"), response(200, {"ok": True}))
+    assert harness.client.get("integrations/") == {"ok": True}
+    assert len(harness.calls) == 3
+
+
+def test_a_proxy_that_cannot_be_reached_is_named_as_the_proxy():
+    proxy_error = requests.exceptions.ProxyError(transport_error("refused"))
+    harness = Harness(proxy_error, response(200, {}), retries=0)
+    with pytest.raises(OnCallAPIError) as caught:
+        harness.client.get("integrations/")
+    assert "cannot connect to the proxy" in str(caught.value) and "is url right" not in str(caught.value)
+    assert classify_transport_error(proxy_error) == "proxy"
+
+
 def test_connection_refused_after_an_answer_gives_up_after_the_retries():
     harness = Harness(response(200, {}), *[transport_error("refused", "POST") for dummy in range(2)], retries=1)
     harness.client.get("integrations/")
@@ -424,7 +440,7 @@ def test_https_to_a_plain_http_port_says_so_without_a_certificate_hint():
     with pytest.raises(OnCallAPIError) as caught:
         harness.client.get("integrations/")
     message = str(caught.value)
-    assert "does not speak TLS" in message and "set url to http://oncall.example.com" in message
+    assert "does not speak TLS" in message and "use http:// instead of https:// in url (http://oncall.example.com)" in message
     assert "ca_path" not in message and "validate_certs" not in message
     assert len(harness.calls) == 1
 

@@ -69,3 +69,21 @@ def test_a_route_list_counts_a_route_a_5xx_answer_made_anyway(oncall):
     assert [write.kind for write in caught.value.applied] == ["post"]
     assert isinstance(caught.value.cause, OnCallAPIError) and caught.value.cause.created["routing_regex"] == "a"
     assert [route["routing_regex"] for route in oncall.routes(integration_id)] == ["a"]
+
+
+def test_an_integration_another_run_created_meanwhile_gets_its_routes_planned_against_what_that_run_made(oncall):
+    config = [{"name": "raced", "type": "webhook", "routes": [{"routing_regex": "a"}, {"routing_regex": "b"}]}]
+    task = fleet(oncall, config=config)
+    task.check_options()
+    task.listing.load(oncall.client().list_all("integrations/"))
+    [item] = task.items
+    item.make_plan()
+    task._plan_routes(task.listing.items)  # pylint: disable=protected-access
+    # Another run creates the integration and its first route between this task's plan and its writes.
+    other = oncall.integration("raced")
+    oncall.route(other["id"], "a")
+    oncall.clear_log()
+    result = task._apply([item])  # pylint: disable=protected-access
+    assert [route["routing_regex"] for route in oncall.routes(other["id"])] == ["a", "b"]
+    assert [(entry["action"], entry["id"]) for entry in result["results"]] == [("updated", other["id"])]
+    assert [(entry["action"], entry["routing_regex"]) for entry in result["results"][0]["routes"]] == [("unchanged", "a"), ("created", "b")]
