@@ -108,8 +108,8 @@ def route_options(params):
     return options
 
 
-def integration_id_of(integration, integration_id, names):
-    return names.resolve(INTEGRATION, integration) if integration is not None else integration_id
+def integration_id_of(integration, integration_id, names, tolerate=True):
+    return names.resolve(INTEGRATION, integration, tolerate) if integration is not None else integration_id
 
 
 def integration_routes(client, integration_id):
@@ -134,8 +134,7 @@ class Route(Resource):
     def resolve(self, options):
         if options.state == "absent":
             try:
-                integration_id = self.names.resolve(INTEGRATION, options.integration, tolerate=False) if options.integration is not None \
-                    else options.integration_id
+                integration_id = integration_id_of(options.integration, options.integration_id, self.names, tolerate=False)
             except NameNotFound:
                 # No integration of that name: it has no route to delete.
                 integration_id = placeholder(INTEGRATION, options.integration)

@@ -147,14 +147,20 @@ class FieldValidator:
             return MISSING
         return value
 
-    def integer(self, name, required=False, allow_null=False):
+    def _given_number(self, name, required, allow_null):
+        """(handled, value): the empty-value rules, then DRF's refusal of an over-long string, shared by both number fields."""
         handled, result = self._empty(name, required, allow_null)
         if handled:
-            return result
-        value = self.data[name]
-        if isinstance(value, str) and len(value) > 1000:
+            return True, result
+        if isinstance(self.data[name], str) and len(self.data[name]) > 1000:
             self.errors[name] = [STRING_TOO_LARGE]
-            return MISSING
+            return True, MISSING
+        return False, self.data[name]
+
+    def integer(self, name, required=False, allow_null=False):
+        handled, value = self._given_number(name, required, allow_null)
+        if handled:
+            return value
         # DRF strips a trailing ".0" so that 2.0 counts as an integer.
         try:
             return int(_DECIMAL_TAIL.sub("", str(value)))
@@ -164,13 +170,9 @@ class FieldValidator:
 
     def number(self, name, required=False, allow_null=False):
         """FloatField: anything float() takes, booleans included (True is 1.0); nan and inf pass too."""
-        handled, result = self._empty(name, required, allow_null)
+        handled, value = self._given_number(name, required, allow_null)
         if handled:
-            return result
-        value = self.data[name]
-        if isinstance(value, str) and len(value) > 1000:
-            self.errors[name] = [STRING_TOO_LARGE]
-            return MISSING
+            return value
         try:
             return float(value)
         except (TypeError, ValueError):

@@ -11,6 +11,14 @@ import pytest
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.emulated import EmulatedOnCall, start_server
 
 
+def fresh(server):
+    """The emulator reset for one test; its fault rules are cleared afterwards."""
+    emulated = EmulatedOnCall(server)
+    emulated.reset()
+    yield emulated
+    server.clear_faults()
+
+
 @pytest.fixture(scope="module")
 def oncall_server():
     server = start_server()
@@ -20,11 +28,9 @@ def oncall_server():
 
 @pytest.fixture
 def oncall(oncall_server):
-    """A freshly reset emulator (teams ops and db, Slack channels alerts and ops-noise) with an empty request log."""
-    emulated = EmulatedOnCall(oncall_server)
-    emulated.reset()
-    yield emulated
-    oncall_server.clear_faults()
+    """A freshly reset emulator (teams ops and db, Slack channels alerts and ops-noise, users alice, bob and carol, schedules
+    primary and secondary, user group sre-oncall) with an empty request log."""
+    yield from fresh(oncall_server)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +43,4 @@ def cloud_server():
 @pytest.fixture
 def cloud(cloud_server):
     """A freshly reset emulator of Grafana Cloud, whose templates and routes also have the msteams backend."""
-    emulated = EmulatedOnCall(cloud_server)
-    emulated.reset()
-    yield emulated
-    cloud_server.clear_faults()
+    yield from fresh(cloud_server)
