@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import math
 from contextlib import contextmanager
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import as_text, project
@@ -32,23 +31,20 @@ from ansible_collections.oncall.grafana.plugins.module_utils.integration import 
 from ansible_collections.oncall.grafana.plugins.module_utils.names import TEAM, NameResolver
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import CREATE, DELETE, NOTHING, UPDATE, Found, Plan
 from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
-    ROUTE_ITEM_KWARGS,
-    ROUTE_ITEM_OPTIONS,
     RouteListPlan,
     desired_routes,
-    exportable,
-    export_route,
+    export_routes,
     normalized_route_items,
+    routes_by_integration,
 )
 
 MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED = "merged", "replaced", "overridden", "deleted", "gathered"
 # States where each listed integration becomes exactly its item: unset templates reset, routes exactly as listed.
 EXACT_STATES = (REPLACED, OVERRIDDEN)
-PAGE_SIZE = 100
 ACTIONS = {CREATE: "created", DELETE: "deleted", UPDATE: "updated"}
 
-FLEET_ITEM_OPTIONS = dict({key: value for key, value in INTEGRATION_ARGUMENT_SPEC.items() if key not in ("state", "purge_templates")},
-                          routes=dict(type="list", elements="dict", options=ROUTE_ITEM_OPTIONS, **ROUTE_ITEM_KWARGS))
+# An item takes oncall_integration's options (routes included), less those the fleet's state decides.
+FLEET_ITEM_OPTIONS = {key: value for key, value in INTEGRATION_ARGUMENT_SPEC.items() if key not in ("state", "purge_templates")}
 FLEET_ARGUMENT_SPEC = dict(
     config=dict(type="list", elements="dict", options=FLEET_ITEM_OPTIONS, **INTEGRATION_MODULE_KWARGS),
     state=dict(type="str", default=MERGED, choices=[MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED]),
@@ -303,22 +299,6 @@ class Fleet:
                 team_ids |= found
         return Scope(team_ids, scope.get("name_prefix"))
 
-    def routes_by_integration(self, integration_ids, listed):
-        """The routes of these integrations, grouped by integration id, in the fewest requests.
-
-        One listing of every route costs at least as many pages as the integration listing (every
-        integration has a default route); when fewer integrations need their routes, each is read alone.
-        """
-        integration_ids = [integration_id for integration_id in integration_ids if integration_id]
-        if not integration_ids:
-            return {}
-        if len(integration_ids) <= max(1, math.ceil(listed / float(PAGE_SIZE))):
-            return {integration_id: self.client.list_all("routes/", {"integration_id": integration_id}) for integration_id in integration_ids}
-        grouped = {}
-        for route in self.client.list_all("routes/"):
-            grouped.setdefault(route.get("integration_id"), []).append(route)
-        return grouped
-
     # ------------------------------------------------------------------ the task
 
     def run(self):
@@ -340,8 +320,8 @@ class Fleet:
 
     def gather(self, listing, scope):
         integrations = [item for item in listing if item.get("type") not in SERVER_MANAGED_TYPES and (scope is None or scope.contains(item))]
-        routes = self.routes_by_integration([item["id"] for item in integrations], len(listing))
-        gathered = [dict(export_config(item), routes=[export_route(route) for route in exportable(routes.get(item["id"], []))])
+        routes = routes_by_integration(self.client, [item["id"] for item in integrations], len(listing))
+        gathered = [dict(export_config(item), routes=export_routes(routes.get(item["id"], [])))
                     for item in integrations]
         return {"changed": False, "gathered": gathered}
 
@@ -406,7 +386,7 @@ class Fleet:
         with_routes = [item for item in self.items if item.routes is not None]
         if not with_routes:
             return
-        routes = self.routes_by_integration([item.current["id"] for item in with_routes if item.current], len(listing))
+        routes = routes_by_integration(self.client, [item.current["id"] for item in with_routes if item.current], len(listing))
         # Any route shows which messaging backends the server's routes have; so does any default route.
         sample = next((route for group in routes.values() for route in group), None) or \
             next((item.get("default_route") for item in listing if item.get("default_route")), None)

@@ -42,6 +42,16 @@ from ansible_collections.oncall.grafana.plugins.module_utils.routing import (
     resolve_routing_names,
 )
 from ansible_collections.oncall.grafana.plugins.module_utils.resource import Found, Resource
+from ansible_collections.oncall.grafana.plugins.module_utils.route_list import (
+    PATH as ROUTES_PATH,
+    ROUTE_ITEM_KWARGS,
+    ROUTE_ITEM_OPTIONS,
+    RouteListPlan,
+    desired_routes,
+    export_routes,
+    normalized_route_items,
+    routes_by_integration,
+)
 
 NAME_MAX = 150
 DESCRIPTION_MAX = 250
@@ -93,6 +103,7 @@ INTEGRATION_ARGUMENT_SPEC = dict(
     templates=dict(type="dict", options=TEMPLATES_OPTIONS),
     purge_templates=dict(type="bool", default=False),
     default_route=dict(type="dict", options=ROUTING_OPTIONS, mutually_exclusive=ROUTING_EXCLUSIVE),
+    routes=dict(type="list", elements="dict", options=ROUTE_ITEM_OPTIONS, **ROUTE_ITEM_KWARGS),
 )
 INTEGRATION_MODULE_KWARGS = dict(required_one_of=[("name", "id")], mutually_exclusive=[("team_id", "team")])
 
@@ -123,8 +134,15 @@ def missing_channels(desired, sample):
 
 
 def uses_backends(desired):
-    return any(channel in BACKEND_CHANNELS for channel in desired.get("templates", {})) or \
-        any(backend in desired.get("default_route", {}) for backend in ROUTE_BACKENDS)
+    return bool(backends_used(desired))
+
+
+def backends_used(desired):
+    """The options of ``desired`` (templates, default_route, routes) that set a messaging backend a server may lack."""
+    used = ["templates.%s" % channel for channel in desired.get("templates", {}) if channel in BACKEND_CHANNELS]
+    used += ["default_route.%s" % backend for backend in desired.get("default_route", {}) if backend in ROUTE_BACKENDS]
+    return used + ["routes[%d].%s" % (index, backend) for index, route in enumerate(desired.get("routes") or [])
+                   for backend in route if backend in ROUTE_BACKENDS]
 
 
 def describe_team(team_id):
@@ -159,7 +177,11 @@ class Listing:
 @dataclass(frozen=True)
 class IntegrationOptions:
     """One integration task's options, normalised: names and the description trimmed, ids checked, unset
-    template and default-route keys dropped. ``team`` is a name until resolve() turns it into ``team_id``."""
+    template and default-route keys dropped. ``team`` is a name until resolve() turns it into ``team_id``.
+
+    ``routes`` (None: not managed) are the task's route items, terms trimmed and checked; resolve() turns them into
+    the API's spelling, every name an id.
+    """
 
     state: str
     id: str
@@ -171,10 +193,11 @@ class IntegrationOptions:
     templates: dict
     purge_templates: bool
     default_route: dict
+    routes: list = None
 
     @property
     def uses_backends(self):
-        return uses_backends({"templates": self.templates, "default_route": self.default_route})
+        return uses_backends({"templates": self.templates, "default_route": self.default_route, "routes": self.routes})
 
 
 def integration_options(params):
@@ -218,7 +241,13 @@ class Integration(Resource):
         self.listing = listing
 
     def normalize(self, options):
-        return integration_options(options)
+        normalized = integration_options(options)
+        if options.get("routes") is None or normalized.state == "absent":
+            return normalized
+        routes, warnings = normalized_route_items(options["routes"])
+        for warning in warnings:
+            self.warn(warning)
+        return replace(normalized, routes=routes)
 
     def resolve(self, options):
         try:
@@ -231,7 +260,8 @@ class Integration(Resource):
         if options.state == "absent":
             # A delete needs only the identity; a chain or channel deleted earlier must not block it.
             return replace(options, team=None, team_id=team_id)
-        return replace(options, team=None, team_id=team_id, default_route=resolve_routing_names(options.default_route, self.names))
+        return replace(options, team=None, team_id=team_id, default_route=resolve_routing_names(options.default_route, self.names),
+                       routes=desired_routes(options.routes, self.names) if options.routes is not None else None)
 
     def desired(self, options, found):
         desired = {}
@@ -287,6 +317,17 @@ class Integration(Resource):
         # The listing was read before the create: only the server knows whether the lost POST made the object.
         return self.lookup(plan.options, None).current
 
+    def plan_members(self, plan):
+        """The routes, when the task lists them: exactly these, in this order, label routes excepted."""
+        if plan.options.routes is None:
+            return None
+        existing = self.client.list_all(ROUTES_PATH, {"integration_id": plan.current["id"]}) if plan.current else []
+        routes = RouteListPlan(existing, plan.options.routes, exact=True)
+        # Any route lists every messaging backend the server's routes have: the integration's own default route too.
+        sample = existing[0] if existing else (plan.found.sample or {}).get("default_route")
+        routes.check_backends(sample)
+        return routes
+
     # ------------------------------------------------------------------ checks
 
     def check_create(self, plan):
@@ -305,7 +346,7 @@ class Integration(Resource):
             fail_on_missing_channels(missing_channels(plan.desired, plan.found.sample))
         elif self.check_mode:
             self.warn("No integration exists yet to show which messaging backends this server has; "
-                      "the real run verifies %s after creating it" % ", ".join(backends_used(plan.desired)))
+                      "the real run verifies %s after creating it" % ", ".join(backends_used(dict(plan.desired, routes=options.routes))))
 
     def check_update(self, plan):
         self._fail_on_other_type(plan, "OnCall cannot change the type of an integration (it silently ignores it). "
@@ -342,7 +383,11 @@ class Integration(Resource):
         created = super().write_create(plan)
         if plan.found.sample is None and plan.options.uses_backends:
             # No integration showed the server's backends before: the new one does. Unknown ones are silently ignored.
-            self._undo_if_channels_missing(missing_channels(plan.desired, created), created)
+            missing = missing_channels(plan.desired, created)
+            if plan.members is not None:
+                missing += sorted({"routes.%s" % backend for want in plan.members.wanted
+                                   for backend in missing_route_backends(want, created.get("default_route"))})
+            self._undo_if_channels_missing(missing, created)
         return created
 
     def _undo_if_channels_missing(self, missing, created):
@@ -387,11 +432,6 @@ def fail_on_missing_channels(missing, suffix=""):
                           % (", ".join(missing), suffix))
 
 
-def backends_used(desired):
-    return ["templates.%s" % c for c in desired.get("templates", {}) if c in BACKEND_CHANNELS] + \
-        ["default_route.%s" % b for b in desired.get("default_route", {}) if b in ROUTE_BACKENDS]
-
-
 # ---------------------------------------------------------------------- reading and exporting
 
 INTEGRATION_INFO_ARGUMENT_SPEC = dict(
@@ -423,26 +463,29 @@ def list_integrations(params, client, names):
         items = exact_matches(client, INTEGRATION, name)
     else:
         items = client.list_all("integrations/")
+    listed = len(items)
     if name is not None:
         items = [item for item in items if item.get("name") == name]
     items = of_team(items, team_id)
     if params.get("type"):
         items = [item for item in items if item.get("type") == params["type"]]
     if params.get("export"):
-        items = [dict(item, params=export_params(item)) for item in items]
+        # Routes are part of what an integration is: read for every integration exported, in the fewest requests.
+        routes = routes_by_integration(client, [item["id"] for item in items if item.get("type") not in SERVER_MANAGED_TYPES], listed)
+        items = [dict(item, params=export_params(item, routes.get(item["id"], []))) for item in items]
     return {"changed": False, "integrations": items}
 
 
-def export_params(integration):
-    """The oncall_integration options that reproduce ``integration`` (with purge_templates), or None.
+def export_params(integration, routes=()):
+    """The oncall_integration options that reproduce ``integration`` and its ``routes`` (with purge_templates), or None.
 
-    Ids, not names, so a re-apply costs one request (the lookup by id). Null becomes "" for references and
-    the description, which the module reads back as null. Never the link or the inbound e-mail address.
+    Ids, not names, so a re-apply costs two requests (the lookup by id and the routes listing). Null becomes "" for
+    references and the description, which the module reads back as null. Never the link or the inbound e-mail address.
     Server-managed integrations (direct paging, one per team) are never changed by the collection: None.
     """
     if integration.get("type") in SERVER_MANAGED_TYPES:
         return None
-    return dict(export_config(integration), purge_templates=True)
+    return dict(export_config(integration), purge_templates=True, routes=export_routes(routes))
 
 
 def export_config(integration):

@@ -16,7 +16,7 @@ This file is private to the collection: its names may change in any release.
 from __future__ import annotations
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, as_text, changed_subset, project
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError, PartialFailure
 from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver
 
 
@@ -263,12 +263,32 @@ class Resource:
         after = project(obj, shape)
         if plan.members is not None:
             members = plan.members
-            items = members.apply(self.client, obj.get("id"), self.check_mode)
+            try:
+                items = members.apply(self.client, obj.get("id"), self.check_mode)
+            except OnCallError as exc:
+                raise self.members_failed(plan, obj, exc) from None
             obj = dict(obj, **{members.key: items})
             if plan.current is not None:
                 before[members.key] = members.diff_view(members.before)
             after[members.key] = members.diff_view(items)
         return self.result(plan, obj, before, after, plan.current or obj)
+
+    def members_failed(self, plan, obj, exc):
+        """The error to fail with when writing the object's list failed: the same, unless something was written before it,
+        which the result must then report (changed, what was applied)."""
+        members, outcome = plan.members, plan.outcome
+        if outcome == NOTHING and not members.sent:
+            return exc
+        cause = exc.cause if isinstance(exc, PartialFailure) else exc
+        name = self.name_of(obj)
+        done = {CREATE: "created", UPDATE: "updated"}.get(outcome, "updated" if members.sent else "unchanged")
+        written = ["the %s %s was %s" % (self.label, name, done)] if outcome != NOTHING else []
+        if members.sent:
+            written.append("some of its %s were written" % members.key if written else
+                           "some of the %s of %s %s were written" % (members.key, self.label, name))
+        return PartialFailure("%s. Before this failure, %s; a re-run picks up from here" % (exc, " and ".join(written)), cause,
+                              applied=[{"action": done, "id": obj.get("id"), "name": name}],
+                              not_applied=["the rest of the %s of %s %s" % (members.key, self.label, name)], changed=True)
 
     def created_meanwhile(self, plan, exc):
         """The plan for the object another run created between this task's lookup and its create (two CI jobs, an

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 
+from ansible_collections.oncall.grafana.plugins.module_utils.client import PAGE_SIZE
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes, changed_subset, project, prune_unset
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError, PartialFailure
 from ansible_collections.oncall.grafana.plugins.module_utils.names import pick_one
@@ -39,6 +41,7 @@ try:
 except ImportError:  # the server still validates; only the early local check is lost
     HAS_JINJA2 = False
 
+PATH = "routes/"
 MANAGED_ROUTING_TYPES = ("regex", "jinja2")
 REGEX_MAX = 1024
 ROUTING_KEYS = tuple(ROUTING_OPTIONS)
@@ -195,6 +198,29 @@ def exportable(routes):
     return [route for route in non_default(routes) if route.get("routing_type") in MANAGED_ROUTING_TYPES]
 
 
+def export_routes(routes):
+    """The ``routes`` option that reproduces an integration's ``routes`` (label routes, which no task can make, left out)."""
+    return [export_route(route) for route in exportable(routes)]
+
+
+def routes_by_integration(client, integration_ids, listed):
+    """The routes of these integrations, grouped by integration id, in the fewest requests.
+
+    ``listed`` is how many integrations the server has: one listing of every route costs at least as many
+    pages as the integration listing (every integration has a default route), so when fewer integrations
+    need their routes than that, each is read alone.
+    """
+    integration_ids = [integration_id for integration_id in integration_ids if integration_id]
+    if not integration_ids:
+        return {}
+    if len(integration_ids) <= max(1, math.ceil(listed / float(PAGE_SIZE))):
+        return {integration_id: client.list_all(PATH, {"integration_id": integration_id}) for integration_id in integration_ids}
+    grouped = {}
+    for route in client.list_all(PATH):
+        grouped.setdefault(route.get("integration_id"), []).append(route)
+    return grouped
+
+
 # ---------------------------------------------------------------------- the list
 
 class RouteListPlan:
@@ -205,9 +231,14 @@ class RouteListPlan:
     merged, an unlisted route with the same match as a listed one is kept behind it, or it would take its alerts.
     """
 
+    #: the key of the routes in the integration a task returns
+    key = "routes"
+
     def __init__(self, existing, wanted, exact):
         self.before = non_default(existing)
         self.wanted = wanted
+        #: whether a write reached the server (a failure midway then leaves something changed)
+        self.sent = False
         slots = [Slot(route.get("position") or 0, route) for route in self.before]
         matches = self._match(slots)
         surplus = [slot for slot in slots if slot.rank is None and exact and slot.item.get("routing_type") in MANAGED_ROUTING_TYPES]
@@ -299,8 +330,10 @@ class RouteListPlan:
             except OnCallError as exc:
                 if isinstance(exc, OnCallAPIError) and exc.created is not None:
                     sent.append(write)      # refused with a 5xx, yet made: the failure report counts it
+                self.sent = self.sent or bool(sent)
                 raise PartialFailure(str(exc), exc, applied=sent) from None
             sent.append(write)
+            self.sent = not check_mode
         return [self._after[id(slot)] for slot in self.final]
 
     def _send(self, write, client, integration_id, check_mode, known):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: oncall_integration
-short_description: Manage Grafana OnCall integrations, their templates and default route
+short_description: Manage Grafana OnCall integrations, their templates, default route and routes
 version_added: 1.0.0
 description:
   - Creates, updates and deletes Grafana OnCall integrations (the sources of alerts) through the OnCall public API.
@@ -15,6 +15,8 @@ description:
   - Idempotent with the fewest requests possible. An unchanged integration costs one request (the lookup);
     an update sends one C(PUT) with only the changed fields, nested template and default-route keys included;
     a create sends one C(POST) with everything set; a delete sends one C(DELETE).
+  - With O(routes), the task manages the whole integration as the OnCall UI shows it on one page - templates, default
+    route and the ordered routes - in one task, with one diff.
   - B(OnCall templates are Jinja, like Ansible's own.) Ansible renders C({{ payload.title }}) in a task before the
     module ever sees it, and fails with C('payload' is undefined). Write templates with the C(!unsafe) YAML tag,
     inside C({% raw %}...{% endraw %}), or load them with the C(ansible.builtin.file) lookup, as the examples show.
@@ -273,11 +275,89 @@ options:
           enabled:
             description: Whether alerts are posted to Microsoft Teams.
             type: bool
+  routes:
+    description:
+      - The integration's non-default routes, in the order OnCall tries them (the first that matches an alert takes
+        it; the default route takes what none matches). Left out, routes are not managed.
+      - Given, the routes become exactly this list, in this order. Routes the list does not name are deleted, last,
+        once the listed ones are in place, so alerts never lose a route midway; V([]) deletes every non-default route.
+        Routes of type C(labels), which only the web UI can make, are never touched.
+      - A route is matched by O(routes[].routing_type) and O(routes[].routing_regex) (trimmed, as OnCall stores it); the
+        first unused match wins. Listing the same pair twice is allowed, as OnCall allows it, with a warning (alerts only
+        ever take the first).
+      - Fields a route item leaves out are left as they are. Routes are moved with the fewest writes (those already in a
+        longest correctly ordered run stay), one C(PUT) per route that changes, fields and position together.
+      - Clearing a route's chain (O(routes[].escalation_chain_id=)) re-creates the route in its place, because OnCall
+        refuses a null chain on update; the new route is made before the old one is deleted, and its id changes.
+      - In check mode the whole list is planned as the real run would write it, also when the integration does not exist
+        yet, and the diff shows the routes before and after, one line each, in order.
+      - M(oncall.grafana.oncall_integrations) takes the same items in O(oncall.grafana.oncall_integrations#module:config[].routes).
+        M(oncall.grafana.oncall_route) manages one route on its own; two tasks that manage the same integration's routes both
+        ways undo each other on every run (see the collection's C(docs/routing.md)).
+    type: list
+    elements: dict
+    suboptions:
+      routing_type:
+        description: How O(routes[].routing_regex) is read.
+        type: str
+        choices: [regex, jinja2]
+        default: regex
+      routing_regex:
+        description:
+          - A Python regular expression searched in the alert's payload, or with O(routes[].routing_type=jinja2) an OnCall
+            Jinja2 template that renders to true for the alerts the route takes (write it with C(!unsafe)).
+          - Checked before any request (OnCall compiles it the same way), at most 1024 characters.
+        type: str
+        required: true
+      escalation_chain_id:
+        description: The escalation chain id (C(F...)); V("") means no chain. Mutually exclusive with O(routes[].escalation_chain).
+        type: str
+      escalation_chain:
+        description:
+          - The escalation chain's name, resolved once per task (one request per distinct name).
+          - In check mode, a chain that does not exist yet (an earlier task would create it) only warns.
+        type: str
+      slack:
+        description: Where alerts are posted in Slack.
+        type: dict
+        suboptions:
+          channel_id:
+            description: The Slack channel ID; V("") means no channel.
+            type: str
+          channel:
+            description: The Slack channel's name, with or without C(#), resolved once per task.
+            type: str
+          enabled:
+            description: Whether alerts are posted to Slack.
+            type: bool
+      telegram:
+        description: Where alerts are posted in Telegram.
+        type: dict
+        suboptions:
+          id:
+            description: OnCall's id of the Telegram channel; V("") means no channel.
+            type: str
+          enabled:
+            description: Whether alerts are posted to Telegram.
+            type: bool
+      msteams:
+        description: Where alerts are posted in Microsoft Teams (Grafana Cloud only; fails before any write elsewhere).
+        type: dict
+        suboptions:
+          id:
+            description: OnCall's id of the Microsoft Teams channel; V("") means no channel.
+            type: str
+          enabled:
+            description: Whether alerts are posted to Microsoft Teams.
+            type: bool
 notes:
   - Omitted, empty and null follow one rule for every option. An option left out, or null (Ansible cannot tell them apart),
     is not managed. For a reference to another object (O(team_id), O(default_route.escalation_chain_id),
     O(default_route.slack.channel_id), O(default_route.telegram.id), O(default_route.msteams.id)) the empty string means
     none and is sent as null. Text is sent exactly as given, except that O(description_short=) clears the description.
+  - With O(routes), the task also reads the integration's routes (one request per 100 routes) and writes one request per
+    route that changes; an unchanged integration with its routes costs the lookup, the routes listing and one request
+    per distinct name; a create costs the lookup, one C(POST) and one C(POST) per route.
   - Names (O(team), O(default_route.escalation_chain), O(default_route.slack.channel)) cost one request each per task,
     made only when the task uses them; an unknown name fails before any write. In check mode an unknown escalation chain
     only warns (an earlier task may create it); an unknown team or Slack channel fails there too.
@@ -354,6 +434,24 @@ EXAMPLES = r"""
       slack:
         channel_id: C0123ABCD
 
+- name: An integration and its routes in one task, in the order OnCall tries them
+  oncall.grafana.oncall_integration:
+    name: Production Alertmanager
+    type: alertmanager
+    team: Platform
+    default_route:
+      escalation_chain: Platform on-call
+    routes:
+      # Routes not listed here are deleted; the first route that matches an alert takes it.
+      - routing_regex: '"severity": "critical"'
+        escalation_chain: Platform on-call
+      - routing_type: jinja2
+        routing_regex: !unsafe "{{ payload.commonLabels.team == 'database' }}"
+        escalation_chain_id: ""
+        slack:
+          channel: "#platform-alerts"
+          enabled: true
+
 - name: Rename an integration and move it to another team, by id
   oncall.grafana.oncall_integration:
     id: CFRPV98RPR1U8
@@ -415,6 +513,16 @@ integration:
       type: dict
       sample: {"id": "RVBE4RKQSCGJ2", "escalation_chain_id": "FW6E8N3JQ1ZVK",
                "slack": {"channel_id": "C0123ABCD", "enabled": true}, "telegram": {"id": null, "enabled": false}}
+    routes:
+      description:
+        - The integration's non-default routes after the change, in the order OnCall tries them, as the API returns them
+          (in check mode, as predicted; a route to create has a null id).
+      returned: when the task sets O(routes)
+      type: list
+      elements: dict
+      sample: [{"id": "RIYGUJXCPFHXY", "integration_id": "CFRPV98RPR1U8", "position": 0, "routing_type": "regex",
+                "routing_regex": "\"severity\": \"critical\"", "is_the_last_route": false, "escalation_chain_id": "F5GQXUJXNRRDA",
+                "slack": {"channel_id": null, "enabled": true}, "telegram": {"id": null, "enabled": false}}]
     heartbeat:
       description: The heartbeat link for types that have one, else null.
       type: dict

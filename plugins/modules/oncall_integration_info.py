@@ -12,7 +12,7 @@ version_added: 1.0.0
 description:
   - Lists the integrations of an OnCall organization, walking every page, optionally filtered.
   - With O(export=true), each integration also carries RV(integrations[].params), the options that make
-    M(oncall.grafana.oncall_integration) reproduce it, so an existing OnCall can be adopted as code.
+    M(oncall.grafana.oncall_integration) reproduce it with its routes, so an existing OnCall can be adopted as code.
   - Never changes anything.
 author:
   - oncall.grafana contributors (@oncall-grafana)
@@ -51,6 +51,8 @@ options:
     default: false
 notes:
   - Without O(id) or O(name), the whole organization is listed with C(perpage=100), one request per page.
+  - With O(export=true), the routes are read too - one listing per exported integration, or one listing of every route
+    when that costs fewer requests.
   - The exported templates are OnCall Jinja. Written to a vars file with plain C(to_nice_yaml), Ansible would render
     them when the file is loaded; write the file with the P(oncall.grafana.to_unsafe_yaml#filter) filter, which tags
     them C(!unsafe). See the collection's C(docs/adopting.md).
@@ -119,7 +121,11 @@ integrations:
     params:
       description:
         - With O(export=true) only. The options that make M(oncall.grafana.oncall_integration) reproduce this
-          integration (C(purge_templates=true) included), with ids so a re-apply costs one request. Never the link.
+          integration (C(purge_templates=true) included) and its non-default routes in order (C(routes)), with ids so a
+          re-apply costs two requests, the lookup and the routes listing. Never the link.
+        - Route items carry no id of their own (a route is matched by its type and term); their chains and channels are
+          given by id, as for the default route. Routes of type C(labels), which only the web UI can make, are left out
+          (the module never touches them).
         - Null for integrations OnCall manages itself (C(direct_paging), one per team), which the collection never changes.
       type: dict
       returned: when O(export=true)
@@ -133,6 +139,8 @@ integrations:
         purge_templates: true
         default_route: {"escalation_chain_id": "FW6E8N3JQ1ZVK", "slack": {"channel_id": "", "enabled": true},
                         "telegram": {"id": "", "enabled": false}}
+        routes: [{"routing_type": "regex", "routing_regex": "critical", "escalation_chain_id": "F5GQXUJXNRRDA",
+                  "slack": {"channel_id": "", "enabled": true}, "telegram": {"id": "", "enabled": false}}]
 """
 
 from ansible_collections.oncall.grafana.plugins.module_utils.integration import (

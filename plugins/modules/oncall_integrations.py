@@ -202,19 +202,14 @@ options:
                 type: bool
       routes:
         description:
-          - The integration's non-default routes, in the order OnCall tries them, with the options of
-            M(oncall.grafana.oncall_route). Left out, routes are not managed.
-          - A route is matched by O(config[].routes[].routing_type) and O(config[].routes[].routing_regex) (trimmed, as OnCall
-            stores it); the first unused match wins. Listing the same pair twice is allowed, as OnCall allows it, with a
-            warning (alerts only ever take the first).
-          - With O(state=merged), listed routes are created or updated and put in the listed order; other routes stay where
-            they are, except a route with the same match as a listed one, which is kept right behind it (ahead, it would
-            take its alerts). With O(state=replaced) or O(state=overridden), the routes become exactly the list (V([])
-            deletes them all), except routes of type C(labels), which only the web UI can make and which are never touched.
-            Routes are deleted last, once the listed ones are in place, so alerts never lose a route midway.
-          - Fields a route item leaves out are left as they are, whatever the state. Routes are moved with the fewest writes (those already
-            in a longest correctly ordered run stay). Clearing a route's chain re-creates the route in its place (OnCall
-            refuses a null chain on update); its id changes, and RV(results[].routes) reports it as V(recreated).
+          - The integration's non-default routes, in the order OnCall tries them. Left out, routes are not managed.
+          - The items, and how they are matched, ordered with the fewest writes and re-created to clear a chain, are those of
+            O(oncall.grafana.oncall_integration#module:routes), described there in full.
+          - With O(state=replaced) or O(state=overridden), the routes become exactly the list, as with that module (V([])
+            deletes them all; C(labels) routes are never touched). With O(state=merged), listed routes are created or updated
+            and put in the listed order; other routes stay where they are, except a route with the same match as a listed one,
+            which is kept right behind it (ahead, it would take its alerts).
+          - RV(results[].routes) reports what happened to each route; a re-created route is V(recreated).
         type: list
         elements: dict
         suboptions:

@@ -16,6 +16,9 @@ description:
   - A route is identified by O(id), or else by its integration, O(routing_type) and O(routing_regex). OnCall does not
     keep these unique, so two routes matching the same identity fail the task, which then changes nothing.
   - An unchanged route costs the routes listing of its integration (one request, plus one per name used).
+  - To manage all of an integration's routes as one ordered list (routes not listed deleted, a reorder previewed exactly in
+    check mode), use O(oncall.grafana.oncall_integration#module:routes) instead. A task of this module and one with that
+    option on the same integration undo each other on every run.
 author:
   - oncall.grafana contributors (@oncall-grafana)
 extends_documentation_fragment:
@@ -126,6 +129,7 @@ notes:
 seealso:
   - module: oncall.grafana.oncall_route_info
   - module: oncall.grafana.oncall_integration
+    description: Its O(oncall.grafana.oncall_integration#module:routes) option manages every route of an integration as one ordered list.
   - module: oncall.grafana.oncall_escalation_chain
 """
 

@@ -37,6 +37,13 @@ def populate(oncall, count):
         elif index % 4 == 1:
             body["default_route"] = {"slack": {"enabled": False}}
         made.append(oncall.create_integration(**body))
+        if index % 5 == 0:
+            # Routes in an order that differs from their creation, one of each routing type, one with a chain.
+            for route in ({"routing_regex": "critical-%d" % index, "escalation_chain_id": chain["id"]},
+                          {"routing_type": "jinja2", "routing_regex": "{{ payload.labels.team == 'db%d' }}" % index, "position": 0,
+                           "slack": {"channel_id": "C01ALERTS", "enabled": False}}):
+                response = oncall.api("POST", "routes/", json=dict({"integration_id": made[-1]["id"], "escalation_chain_id": None}, **route))
+                assert response.status_code == 201, response.text
     return made
 
 
@@ -66,6 +73,7 @@ APPLY = """\
     templates: "{{ item.templates }}"
     purge_templates: "{{ item.purge_templates }}"
     default_route: "{{ item.default_route }}"
+    routes: "{{ item.routes }}"
   loop: "{{ oncall_integrations }}"
   loop_control:
     label: "{{ item.name }}"
@@ -73,7 +81,7 @@ APPLY = """\
 
 
 @pytest.mark.emulator_only
-def test_export_then_apply_round_trips_with_no_change_and_one_request_each(oncall, playbook, tmp_path):
+def test_export_then_apply_round_trips_with_no_change_and_two_requests_each(oncall, playbook, tmp_path):
     made = populate(oncall, 104)
     direct = requests.post(oncall.url + "/__emulator__/direct_paging", json={"team_id": oncall.team_id("ops")}, timeout=30).json()
     vars_file = tmp_path / "oncall_integrations.yml"
@@ -84,8 +92,10 @@ def test_export_then_apply_round_trips_with_no_change_and_one_request_each(oncal
     assert play.rc == 0, play
     exported = play.results[0]["integrations"]
     assert len(exported) == len(made) + 1
-    # Two pages of 100, nothing else.
-    assert [(e["method"], e["query"].get("page")) for e in oncall.log()] == [("GET", None), ("GET", "2")]
+    # Two pages of 100 integrations, then every route (more integrations to export than pages): two pages too.
+    assert [(e["method"], e["path"], e["query"].get("page")) for e in oncall.log()] == [
+        ("GET", "/api/v1/integrations/", None), ("GET", "/api/v1/integrations/", "2"), ("GET", "/api/v1/routes/", None),
+        ("GET", "/api/v1/routes/", "2")]
     by_id = {item["id"]: item for item in exported}
     assert by_id[direct["id"]]["params"] is None
     for item in exported:
@@ -99,6 +109,9 @@ def test_export_then_apply_round_trips_with_no_change_and_one_request_each(oncal
     sample = next(entry for entry in loaded if entry["id"] == made[0]["id"])
     assert sample["templates"]["grouping_key"] == "{{ payload.group_0 }}"
     assert sample["templates"]["phone_call"]["title"] == "multi\nline {{ payload.x }}"
+    assert [(route["routing_type"], route["routing_regex"]) for route in sample["routes"]] == [
+        ("jinja2", "{{ payload.labels.team == 'db0' }}"), ("regex", "critical-0")]
+    assert sample["routes"][1]["escalation_chain_id"].startswith("F")
 
     oncall.clear_log()
     play = playbook(APPLY, play_vars=play_vars)
@@ -106,9 +119,9 @@ def test_export_then_apply_round_trips_with_no_change_and_one_request_each(oncal
     loop = play.records[-1]["result"]["results"]
     assert len(loop) == len(made)
     assert [entry["changed"] for entry in loop] == [False] * len(made)
+    # Each integration costs its lookup by id and its routes listing, routes included.
     log = oncall.log()
-    assert len(log) == len(made)
-    assert all(entry["method"] == "GET" and entry["path"].startswith("/api/v1/integrations/C") for entry in log)
+    assert [(entry["method"], entry["path"].split("/")[3]) for entry in log] == [("GET", "integrations"), ("GET", "routes")] * len(made)
 
 
 class _UnsafeTolerantLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from server import EmulatorServer  # pylint: disable=import-error
 
@@ -18,8 +19,18 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "routing.md"
 TOKEN = "routing-token"
 
 
+def yaml_blocks():
+    return re.findall(r"```yaml\n(.*?)```", DOC.read_text(), re.DOTALL)
+
+
 def doc_playbook():
-    return re.search(r"```yaml\n(.*?)```", DOC.read_text(), re.DOTALL).group(1)
+    return yaml_blocks()[0]
+
+
+def stated_dry_run_routes():
+    """The check-mode diff of the routes, as the page shows it."""
+    block = next(block for block in yaml_blocks() if block.startswith("routes:"))
+    return yaml.safe_load(block)["routes"]
 
 
 def stated_totals():
@@ -39,3 +50,16 @@ def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, runs_twic
         regular = sorted((r for r in routes if not r["is_default"]), key=lambda r: r["order"])
         assert [r["routing_regex"] for r in regular] == ['"severity": "critical"', '"team": "database"',
                                                          "{{ payload.commonLabels.env == 'staging' }}"]
+
+
+@pytest.mark.emulator_only
+def test_routing_doc_dry_run_on_a_fresh_server_shows_the_stated_routes_and_writes_nothing(oncall, playbook, tmp_path):
+    with EmulatorServer(token=TOKEN, teams=["Platform"], rate_limit="100000/m", host="127.0.0.1", port=0) as server:
+        path = tmp_path / "routing.yml"
+        path.write_text(doc_playbook())
+        play = playbook.file(path, env={"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": TOKEN}, check=True, diff=True)
+        assert play.rc == 0, play
+        integration = play.records[-1]["result"]
+        assert yaml.safe_load(integration["diff"]["after"])["routes"] == stated_dry_run_routes()
+        log = requests.get(server.url + "/__emulator__/requests", timeout=10).json()["requests"]
+        assert {entry["method"] for entry in log} == {"GET"}

@@ -9,19 +9,21 @@ import copy
 
 import pytest
 
-from ansible_collections.oncall.grafana.plugins.module_utils.integration import INTEGRATION_ARGUMENT_SPEC, Integration, export_params
+from ansible_collections.oncall.grafana.plugins.module_utils.integration import INTEGRATION_ARGUMENT_SPEC, Integration, export_params, list_integrations
+from ansible_collections.oncall.grafana.plugins.module_utils.names import NameResolver
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import ansible_params
 
 NEVER_EXPORTED = ("link", "inbound_email", "heartbeat", "maintenance_mode", "maintenance_started_at", "maintenance_end_at")
 MULTI_LINE = "{% if payload.status == 'firing' %}\n  *{{ payload.title }}*\n{% else %}\n  resolved\n{% endif %}\n"
 
 
-def make(oncall, name, team=None, chain=None, telegram_id=None, stored_type=None, **fields):
+def make(oncall, name, team=None, chain=None, telegram_id=None, stored_type=None, routes=(), **fields):
     """An integration made on the emulator, as its API shows it.
 
     ``team`` and ``chain`` are names (the chain is made); ``telegram_id`` and ``stored_type`` are set in the
     emulator's state, for what only OnCall's UI makes: a connected Telegram channel (the emulator has none), and
     a grafana_alerting integration (the API's create answers 500 on self-hosted OnCall 1.14.3 and later).
+    ``routes`` are the bodies of routes to make (a chain name in ``chain`` is made too), in order.
     """
     if team is not None:
         fields["team_id"] = oncall.team_id(team)
@@ -34,6 +36,11 @@ def make(oncall, name, team=None, chain=None, telegram_id=None, stored_type=None
             state.routes[made["default_route"]["id"]].telegram_channel_id = telegram_id
         if stored_type is not None:
             state.integrations[made["id"]].type = stored_type
+    for route in routes:
+        route = dict(route)
+        if "chain" in route:
+            route["escalation_chain_id"] = oncall.chain(route.pop("chain"))["id"]
+        oncall.route(made["id"], **route)
     return oncall.get("integrations/%s/" % made["id"])
 
 
@@ -54,6 +61,7 @@ def test_nulls_become_empty_strings_and_slack_enabled_null_becomes_false(oncall)
         "purge_templates": True,
         "default_route": {"escalation_chain_id": "", "slack": {"channel_id": "", "enabled": False},
                           "telegram": {"id": "", "enabled": False}},
+        "routes": [],
     }
 
 
@@ -145,13 +153,20 @@ ROUND_TRIP = {
                                   "web": {"title": "W", "message": "", "image_url": None},
                                   "telegram": {"message": "tg"}, "sms": {"title": "sms {{ payload.x }}"},
                                   "phone_call": {"title": ""}},
-                       default_route={"slack": {"channel_id": "C01ALERTS", "enabled": False}, "telegram": {"enabled": True}}),
+                       default_route={"slack": {"channel_id": "C01ALERTS", "enabled": False}, "telegram": {"enabled": True}},
+                       routes=[{"routing_regex": "critical", "chain": "critical"},
+                               {"routing_regex": "{{ payload.labels.team == 'db' }}", "routing_type": "jinja2",
+                                "slack": {"channel_id": "C02NOISE", "enabled": False}},
+                               {"routing_regex": "critical"},
+                               {"routing_regex": ".*", "telegram": {"enabled": True}}]),
     "backend_templates": dict(name="backends", templates={"mobile_app": {"title": "MA", "message": ""},
                                                           "email": {"title": "{{ payload.title }}", "message": MULTI_LINE},
                                                           "webhook": {"image_url": "https://img/{{ payload.id }}.png"}}),
     "cloud_msteams": dict(cloud=True, name="cloud", templates={"msteams": {"title": "Teams {{ payload.title }}", "message": ""}},
                           default_route={"msteams": {"id": "MS1", "enabled": True}}),
     "cloud_msteams_unset": dict(cloud=True, name="cloud unset"),
+    "cloud_msteams_routes": dict(cloud=True, name="cloud routes", routes=[{"routing_regex": "teams", "msteams": {"id": "MS2", "enabled": True}},
+                                                                          {"routing_regex": "plain"}]),
     "only_empty_templates": dict(name="empty", templates={"grouping_key": "", "slack": {"title": "", "message": "", "image_url": ""}}),
     # A legacy_alertmanager integration reads back as alertmanager, legacy_grafana_alerting as grafana_alerting.
     "legacy_alertmanager": dict(name="legacy am", type="alertmanager", templates={"grouping_key": "{{ payload.groupKey }}"}),
@@ -169,20 +184,38 @@ def made_for_round_trip(request, case):
     return emulator, make(emulator, **spec)
 
 
+def exported(emulator, obj):
+    """The params oncall_integration_info exports for ``obj``, routes included."""
+    listing = list_integrations({"id": obj["id"], "export": True}, emulator.client(), NameResolver(emulator.client()))
+    return listing["integrations"][0]["params"]
+
+
 def reapply(emulator, obj, check_mode=False):
     """Run the exported params of ``obj`` as a task, on a fresh request log."""
-    resource = Integration(ansible_params(INTEGRATION_ARGUMENT_SPEC, **export_params(obj)), emulator.client(), check_mode, True)
+    resource = Integration(ansible_params(INTEGRATION_ARGUMENT_SPEC, **exported(emulator, obj)), emulator.client(), check_mode, True)
     emulator.clear_log()
     return resource.run()
 
 
+def test_export_reads_the_integration_and_its_routes_in_two_requests(oncall):
+    obj = make(oncall, "two reads", routes=[{"routing_regex": "a"}, {"routing_regex": "b"}])
+    oncall.clear_log()
+    params = exported(oncall, obj)
+    assert oncall.sent() == [("GET", "integrations/%s/" % obj["id"], {}), ("GET", "routes/", {"integration_id": obj["id"]})]
+    assert [route["routing_regex"] for route in params["routes"]] == ["a", "b"]
+    assert params["routes"][0] == {"routing_type": "regex", "routing_regex": "a", "escalation_chain_id": "",
+                                   "slack": {"channel_id": "", "enabled": True}, "telegram": {"id": "", "enabled": False}}
+
+
 @pytest.mark.parametrize("case", sorted(ROUND_TRIP))
-def test_exported_params_reapply_unchanged_with_exactly_one_get(request, case):
+def test_exported_params_reapply_unchanged_with_the_lookup_and_the_routes_listing(request, case):
     emulator, obj = made_for_round_trip(request, case)
+    routes = emulator.all("routes/", {"integration_id": obj["id"]})
     result = reapply(emulator, obj)
     assert result["changed"] is False, result
-    assert emulator.exchanges() == [("GET", "/api/v1/integrations/%s/" % obj["id"], {})]
-    assert result["integration"] == obj
+    assert [(method, path) for method, path, dummy in emulator.sent()] == [("GET", "integrations/%s/" % obj["id"]), ("GET", "routes/")]
+    assert {key: value for key, value in result["integration"].items() if key != "routes"} == obj
+    assert [route["id"] for route in result["integration"]["routes"]] == [route["id"] for route in routes if not route["is_the_last_route"]]
 
 
 @pytest.mark.parametrize("case", ["everything", "cloud_msteams"])
@@ -190,7 +223,7 @@ def test_exported_params_reapply_unchanged_in_check_mode(request, case):
     emulator, obj = made_for_round_trip(request, case)
     result = reapply(emulator, obj, check_mode=True)
     assert result["changed"] is False
-    assert [entry["method"] for entry in emulator.log()] == ["GET"]
+    assert [entry["method"] for entry in emulator.log()] == ["GET", "GET"]
 
 
 def test_reapplied_export_resets_a_template_set_since_the_export(oncall):
@@ -202,6 +235,7 @@ def test_reapplied_export_resets_a_template_set_since_the_export(oncall):
     result = Integration(params, oncall.client(), diff=True).run()
     assert result["changed"] is True
     assert oncall.exchanges() == [("GET", "/api/v1/integrations/%s/" % obj["id"], {}),
+                                  ("GET", "/api/v1/routes/", {"integration_id": obj["id"], "perpage": "100"}),
                                   ("PUT", "/api/v1/integrations/%s/" % obj["id"], {"templates": {"slack": {"title": "T"}, "web": {"message": None}},
                                                                                    "default_route": {"escalation_chain_id": None}})]
     assert oncall.get("integrations/%s/" % obj["id"]) == obj
