@@ -197,8 +197,11 @@ def playbook(oncall, collections_path, tmp_path):
         path.write_text(text)
         return run_file(path, check=check, diff=diff, env=env, args=args)
 
-    def run_file(path, check=False, diff=False, env=None, args=()):
-        """Run a whole playbook file as written (its own plays, vars and module_defaults)."""
+    def run_file(path, check=False, diff=False, env=None, args=(), project=None):
+        """Run a whole playbook file as written (its own plays, vars and module_defaults).
+
+        ``project``: a directory to run in, whose ansible.cfg names the inventory; without it, the play runs on localhost.
+        """
         results = tmp_path / ("results%d.json" % next(counter))
         run_env = {key: value for key, value in os.environ.items() if not key.startswith("GRAFANA_")}
         run_env.update({
@@ -214,11 +217,12 @@ def playbook(oncall, collections_path, tmp_path):
             "ONCALL_TEST_RESULTS": str(results),
         })
         run_env.update(env or {})
-        command = [str(bin_dir / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(path)]
+        command = [str(bin_dir / "ansible-playbook"), str(path)]
+        command += [] if project else ["-i", "localhost,", "-c", "local"]
         command += ["--check"] if check else []
         command += ["--diff"] if diff else []
         command += list(args)
-        proc = subprocess.run(command, env=run_env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
+        proc = subprocess.run(command, env=run_env, cwd=str(project or tmp_path), capture_output=True, text=True, timeout=300, check=False)
         records = json.loads(results.read_text()) if results.exists() else []
         return PlayResult(proc.returncode, proc.stdout, proc.stderr, records)
 

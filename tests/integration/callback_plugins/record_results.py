@@ -10,7 +10,7 @@ type: aggregate
 short_description: Write every task result to a JSON file, for the collection's playbook tests
 description:
   - Test helper of the oncall.grafana collection, not shipped for users' playbooks.
-  - Writes a list of C({task, status, result}) to the file named by E(ONCALL_TEST_RESULTS) when the play ends,
+  - Writes a list of C({task, host, status, result}) to the file named by E(ONCALL_TEST_RESULTS) when the play ends,
     with the diff kept (the default callback drops it below -vvv).
 requirements:
   - enabled with E(ANSIBLE_CALLBACKS_ENABLED=record_results)
@@ -33,7 +33,7 @@ class CallbackModule(CallbackBase):
         self.records = []
 
     def _record(self, result, status):
-        self.records.append({"task": result._task.get_name(), "status": status, "result": result._result})
+        self.records.append({"task": result._task.get_name(), "host": result._host.get_name(), "status": status, "result": result._result})
 
     def v2_runner_on_ok(self, result):
         self._record(result, "ok")
