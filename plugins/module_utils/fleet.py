@@ -147,8 +147,8 @@ class FleetItem:
             return
         self._route_sample = sample
         with about(self.label):
-            self.route_plan = RouteListPlan(existing, self._wanted_routes, exact=self.state in EXACT_STATES)
-            self.route_plan.check_backends(sample)
+            self.route_plan = RouteListPlan(existing, self._wanted_routes, exact=self.state in EXACT_STATES, sample=sample)
+            self.route_plan.check_backends()
 
     def final_key(self):
         """(name, team_id) the integration ends with, or None when the item deletes or finds nothing to keep."""

@@ -322,10 +322,10 @@ class Integration(Resource):
         if plan.options.routes is None:
             return None
         existing = self.client.list_all(ROUTES_PATH, {"integration_id": plan.current["id"]}) if plan.current else []
-        routes = RouteListPlan(existing, plan.options.routes, exact=True)
         # Any route lists every messaging backend the server's routes have: the integration's own default route too.
         sample = existing[0] if existing else (plan.found.sample or {}).get("default_route")
-        routes.check_backends(sample)
+        routes = RouteListPlan(existing, plan.options.routes, exact=True, sample=sample)
+        routes.check_backends()
         return routes
 
     # ------------------------------------------------------------------ checks
@@ -385,8 +385,8 @@ class Integration(Resource):
             # No integration showed the server's backends before: the new one does. Unknown ones are silently ignored.
             missing = missing_channels(plan.desired, created)
             if plan.members is not None:
-                missing += sorted({"routes.%s" % backend for want in plan.members.wanted
-                                   for backend in missing_route_backends(want, created.get("default_route"))})
+                missing += [backend for index, want in enumerate(plan.members.wanted)
+                            for backend in missing_route_backends(want, created.get("default_route"), prefix="routes[%d]." % index)]
             self._undo_if_channels_missing(missing, created)
         return created
 
@@ -463,7 +463,9 @@ def list_integrations(params, client, names):
         items = exact_matches(client, INTEGRATION, name)
     else:
         items = client.list_all("integrations/")
-    listed = len(items)
+    # How many integrations the server has, when the whole listing was read: it tells whether one listing of every route
+    # is cheaper than one per integration. After a lookup by name or id it is unknown, and the few found are read alone.
+    listed = len(items) if wanted_id is None and name is None else None
     if name is not None:
         items = [item for item in items if item.get("name") == name]
     items = of_team(items, team_id)

@@ -232,7 +232,7 @@ class Route(Resource):
 
     def predict_created(self, plan):
         return predicted_new_route(dict({"integration_id": plan.options.integration_id}, **plan.desired),
-                                   plan.desired.get("position", next_position(plan.found.siblings)))
+                                   plan.desired.get("position", next_position(plan.found.siblings)), plan.found.sample)
 
     def update_body(self, plan):
         body = dict(plan.changes)

@@ -118,7 +118,7 @@ def post_route(client, body, known):
 
 def fail_on_missing_backends(missing):
     if missing:
-        raise OnCallError("this OnCall server's routes have no %s messaging backend (msteams exists only on Grafana Cloud); "
+        raise OnCallError("this OnCall server's routes have no messaging backend for %s (msteams exists only on Grafana Cloud); "
                           "nothing was written" % ", ".join(missing))
 
 
@@ -143,11 +143,16 @@ def pick_route(routes, integration_id, routing_type, routing_regex):
                     "id", describe=lambda route: "%s (position %s)" % (route["id"], route.get("position")))
 
 
-def predicted_new_route(body, order):
-    """A route as the server would create it from ``body`` at raw position ``order``: its defaults where the body says nothing."""
+def predicted_new_route(body, order, sample=None):
+    """A route as the server would create it from ``body`` at raw position ``order``: its defaults where the body says nothing.
+
+    ``sample`` is any route of the server: each messaging backend it shows starts with no channel, disabled.
+    """
     defaults = {"position": order, "id": None, "escalation_chain_id": None, "routing_type": "regex", "routing_regex": None,
                 "is_the_last_route": False}
-    return apply_changes(dict(defaults, **copy.deepcopy(NEW_ROUTE_TARGETS)), body)
+    backends = {key: {"id": None, "enabled": False} for key, value in (sample or {}).items()
+                if isinstance(value, dict) and key not in NEW_ROUTE_TARGETS}
+    return apply_changes(dict(defaults, **dict(backends, **copy.deepcopy(NEW_ROUTE_TARGETS))), body)
 
 
 # ---------------------------------------------------------------------- the task's route items
@@ -206,14 +211,14 @@ def export_routes(routes):
 def routes_by_integration(client, integration_ids, listed):
     """The routes of these integrations, grouped by integration id, in the fewest requests.
 
-    ``listed`` is how many integrations the server has: one listing of every route costs at least as many
-    pages as the integration listing (every integration has a default route), so when fewer integrations
-    need their routes than that, each is read alone.
+    ``listed`` is how many integrations the server has (None: unknown): one listing of every route costs at
+    least as many pages as the integration listing (every integration has a default route), so when fewer
+    integrations need their routes than that, or the size of the server is unknown, each is read alone.
     """
     integration_ids = [integration_id for integration_id in integration_ids if integration_id]
     if not integration_ids:
         return {}
-    if len(integration_ids) <= max(1, math.ceil(listed / float(PAGE_SIZE))):
+    if listed is None or len(integration_ids) <= max(1, math.ceil(listed / float(PAGE_SIZE))):
         return {integration_id: client.list_all(PATH, {"integration_id": integration_id}) for integration_id in integration_ids}
     grouped = {}
     for route in client.list_all(PATH):
@@ -234,9 +239,11 @@ class RouteListPlan:
     #: the key of the routes in the integration a task returns
     key = "routes"
 
-    def __init__(self, existing, wanted, exact):
+    def __init__(self, existing, wanted, exact, sample=None):
         self.before = non_default(existing)
         self.wanted = wanted
+        #: any route of the server (None: none seen yet): it shows which messaging backends routes have
+        self.sample = sample
         #: whether a write reached the server (a failure midway then leaves something changed)
         self.sent = False
         slots = [Slot(route.get("position") or 0, route) for route in self.before]
@@ -248,6 +255,8 @@ class RouteListPlan:
         placement = Placement(slots, targets, surplus)
         self.writes = placement.writes
         self.final = placement.final
+        #: per slot the plan places, its rank: (index in the task's list, 0), or (index, n) for an unlisted route with that match
+        self._rank_of = {id(target.slot): target.rank for target in targets}
         self._after = {id(slot): slot.item for slot in slots}
         self._report = self._outcomes(targets, surplus)
 
@@ -298,7 +307,7 @@ class RouteListPlan:
         for target in sorted(targets, key=lambda target: target.rank):
             write = written.get(id(target.slot))
             if write is not None and write.kind == POST:
-                self._after[id(target.slot)] = predicted_new_route(write.body, target.slot.order)
+                self._after[id(target.slot)] = predicted_new_route(write.body, target.slot.order, self.sample)
                 report.append((RECREATED if target.replaces is not None else CREATED, target))
             elif target.rank[1] == 0:
                 report.append((UPDATED if write is not None else UNCHANGED, target))
@@ -310,10 +319,15 @@ class RouteListPlan:
 
     # ------------------------------------------------------------------ checks, writes and reports
 
-    def check_backends(self, sample):
-        """Fail when the task sets a backend this server's routes lack (any route lists every backend the server has)."""
+    def check_backends(self, sample=None):
+        """Fail when the task sets a backend this server's routes lack (any route lists every backend the server has).
+
+        ``sample`` defaults to the one the plan was made with; a route read after a create can stand in.
+        """
+        sample = self.sample if sample is None else sample
         if sample is not None:
-            fail_on_missing_backends(sorted({backend for want in self.wanted for backend in missing_route_backends(want, sample)}))
+            fail_on_missing_backends([missing for index, want in enumerate(self.wanted)
+                                      for missing in missing_route_backends(want, sample, prefix="routes[%d]." % index)])
 
     def apply(self, client, integration_id, check_mode):
         """Send the writes in order (none in check mode); the routes as they now are, in order.
@@ -331,10 +345,28 @@ class RouteListPlan:
                 if isinstance(exc, OnCallAPIError) and exc.created is not None:
                     sent.append(write)      # refused with a 5xx, yet made: the failure report counts it
                 self.sent = self.sent or bool(sent)
+                exc = self._about(write, exc)
                 raise PartialFailure(str(exc), exc, applied=sent) from None
             sent.append(write)
             self.sent = not check_mode
-        return [self._after[id(slot)] for slot in self.final]
+        # Every route's place as the planner replayed OnCall's ordering: moves shift the routes around them too.
+        return [dict(self._after[id(slot)], position=slot.order) for slot in self.final]
+
+    def _about(self, write, exc):
+        """``exc`` saying which route it is about: the item of the task's list, or the unlisted route being deleted."""
+        route = write.slot.item or {}
+        if write.kind == DELETE:
+            label = "deleting route %s (%s %s), which the task does not list" % (route.get("id"), route.get("routing_type"),
+                                                                                 json.dumps(route.get("routing_regex"), ensure_ascii=False))
+        elif self._rank_of[id(write.slot)][1]:
+            label = "moving route %s, which the task does not list, behind routes[%d] (the same match)" % (
+                route.get("id"), self._rank_of[id(write.slot)][0])
+        else:
+            label = "routes[%d]" % self._rank_of[id(write.slot)][0]
+        if isinstance(exc, OnCallAPIError):
+            return OnCallAPIError(exc.method, exc.path, exc.status, "%s: %s" % (label, exc.message), body=exc.body,
+                                  outcome_unknown=exc.outcome_unknown, created=exc.created)
+        return OnCallError("%s: %s" % (label, exc))
 
     def _send(self, write, client, integration_id, check_mode, known):
         slot = write.slot

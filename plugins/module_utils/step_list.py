@@ -176,10 +176,14 @@ class StepListPlan:
         slot = write.slot
         if write.kind == DELETE:
             client.delete("%s%s/" % (PATH, slot.item["id"]))
-        elif write.kind == POST:
-            answers[id(slot)] = self._verified(client.post(PATH, dict(write.body, escalation_chain_id=chain_id)), write, slot)
+            return
+        if write.kind == POST:
+            answer = client.post(PATH, dict(write.body, escalation_chain_id=chain_id))
         else:
-            answers[id(slot)] = self._verified(client.put("%s%s/" % (PATH, slot.item["id"]), write.body), write, slot)
+            answer = client.put("%s%s/" % (PATH, slot.item["id"]), write.body)
+        # Written, whatever the check of the answer finds: a failure from here on leaves the chain changed.
+        self.sent = True
+        answers[id(slot)] = self._verified(answer, write, slot)
 
     def _label(self, write):
         if write.kind == DELETE:

@@ -291,9 +291,11 @@ options:
         refuses a null chain on update; the new route is made before the old one is deleted, and its id changes.
       - In check mode the whole list is planned as the real run would write it, also when the integration does not exist
         yet, and the diff shows the routes before and after, one line each, in order.
+      - Ignored with O(state=absent), since deleting an integration deletes its routes.
       - M(oncall.grafana.oncall_integrations) takes the same items in O(oncall.grafana.oncall_integrations#module:config[].routes).
-        M(oncall.grafana.oncall_route) manages one route on its own; two tasks that manage the same integration's routes both
-        ways undo each other on every run (see the collection's C(docs/routing.md)).
+        M(oncall.grafana.oncall_route) manages one route on its own. A task of that module on an integration whose routes a
+        task of this one lists undoes, or is undone by, the other on every run unless its route is in the list as the list
+        says it (see the collection's C(docs/routing.md)).
     type: list
     elements: dict
     suboptions:
@@ -517,7 +519,7 @@ integration:
       description:
         - The integration's non-default routes after the change, in the order OnCall tries them, as the API returns them
           (in check mode, as predicted; a route to create has a null id).
-      returned: when the task sets O(routes)
+      returned: when the task sets O(routes) with O(state=present)
       type: list
       elements: dict
       sample: [{"id": "RIYGUJXCPFHXY", "integration_id": "CFRPV98RPR1U8", "position": 0, "routing_type": "regex",

@@ -214,52 +214,52 @@ options:
         elements: dict
         suboptions:
           routing_type:
-            description: How O(config[].routes[].routing_regex) is read.
+            description: As O(oncall.grafana.oncall_integration#module:routes[].routing_type).
             type: str
             choices: [regex, jinja2]
             default: regex
           routing_regex:
-            description: A Python regular expression, or a Jinja2 template that renders to true, matched against the alert.
+            description: As O(oncall.grafana.oncall_integration#module:routes[].routing_regex).
             type: str
             required: true
           escalation_chain_id:
-            description: The escalation chain id (C(F...)); V("") means no chain.
+            description: As O(oncall.grafana.oncall_integration#module:routes[].escalation_chain_id).
             type: str
           escalation_chain:
-            description: The escalation chain's name, resolved once per task.
+            description: As O(oncall.grafana.oncall_integration#module:routes[].escalation_chain).
             type: str
           slack:
-            description: Where alerts are posted in Slack.
+            description: As O(oncall.grafana.oncall_integration#module:routes[].slack).
             type: dict
             suboptions:
               channel_id:
-                description: The Slack channel ID; V("") means no channel.
+                description: As O(oncall.grafana.oncall_integration#module:routes[].slack.channel_id).
                 type: str
               channel:
-                description: The Slack channel's name, with or without C(#), resolved once per task.
+                description: As O(oncall.grafana.oncall_integration#module:routes[].slack.channel).
                 type: str
               enabled:
-                description: Whether alerts are posted to Slack.
+                description: As O(oncall.grafana.oncall_integration#module:routes[].slack.enabled).
                 type: bool
           telegram:
-            description: Where alerts are posted in Telegram.
+            description: As O(oncall.grafana.oncall_integration#module:routes[].telegram).
             type: dict
             suboptions:
               id:
-                description: OnCall's id of the Telegram channel; V("") means no channel.
+                description: As O(oncall.grafana.oncall_integration#module:routes[].telegram.id).
                 type: str
               enabled:
-                description: Whether alerts are posted to Telegram.
+                description: As O(oncall.grafana.oncall_integration#module:routes[].telegram.enabled).
                 type: bool
           msteams:
-            description: Where alerts are posted in Microsoft Teams (Grafana Cloud only).
+            description: As O(oncall.grafana.oncall_integration#module:routes[].msteams).
             type: dict
             suboptions:
               id:
-                description: OnCall's id of the Microsoft Teams channel; V("") means no channel.
+                description: As O(oncall.grafana.oncall_integration#module:routes[].msteams.id).
                 type: str
               enabled:
-                description: Whether alerts are posted to Microsoft Teams.
+                description: As O(oncall.grafana.oncall_integration#module:routes[].msteams.enabled).
                 type: bool
 notes:
   - "Requests: the integration listing (one per 100 integrations), the team listing when O(scope.teams) names a team,

@@ -17,8 +17,9 @@ description:
     keep these unique, so two routes matching the same identity fail the task, which then changes nothing.
   - An unchanged route costs the routes listing of its integration (one request, plus one per name used).
   - To manage all of an integration's routes as one ordered list (routes not listed deleted, a reorder previewed exactly in
-    check mode), use O(oncall.grafana.oncall_integration#module:routes) instead. A task of this module and one with that
-    option on the same integration undo each other on every run.
+    check mode), use O(oncall.grafana.oncall_integration#module:routes) instead. A task of this module on an integration whose
+    routes a task with that option lists undoes, or is undone by, the other on every run unless its route is in that list as
+    the list says it.
 author:
   - oncall.grafana contributors (@oncall-grafana)
 extends_documentation_fragment:

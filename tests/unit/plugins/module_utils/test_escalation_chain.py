@@ -10,7 +10,7 @@ import copy
 import pytest
 import yaml
 
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError, PartialFailure
 from ansible_collections.oncall.grafana.plugins.module_utils.escalation_chain import (
     ESCALATION_CHAIN_ARGUMENT_SPEC,
     ESCALATION_CHAIN_INFO_ARGUMENT_SPEC,
@@ -296,3 +296,16 @@ def test_info_lists_all_filters_by_name_and_by_team_on_the_client_side(oncall, c
     # The team_id filter of the list answers 500 on self-hosted OnCall: the team is never sent as a filter.
     chain_reads = [entry["query"] for entry in oncall.log() if entry["path"] == API + "escalation_chains/"]
     assert len(chain_reads) == 5 and not any("team_id" in query for query in chain_reads)
+
+
+def test_a_step_written_then_found_stored_otherwise_leaves_the_task_changed(oncall):
+    # OnCall drops a user id it does not know without an error: the step exists, and the task fails, changed.
+    chain = oncall.chain("verified")
+    oncall.api("POST", "escalation_policies/", {"escalation_chain_id": chain["id"], "type": "wait", "duration": 60})
+    bob = next(user["id"] for user in oncall.all("users/") if user["username"] == "bob")
+    steps = [{"type": "wait", "duration": 60}, {"type": "notify_persons", "user_ids": [bob, "UNOSUCHUSER12"]}]
+    with pytest.raises(PartialFailure) as caught:
+        EscalationChain(ansible_params(ESCALATION_CHAIN_ARGUMENT_SPEC, name="verified", steps=steps), oncall.client()).run()
+    assert caught.value.changed is True
+    assert "steps[1]: OnCall did not store the step as sent" in str(caught.value)
+    assert "some of the steps of escalation chain verified were written" in str(caught.value)

@@ -239,3 +239,13 @@ def test_reapplied_export_resets_a_template_set_since_the_export(oncall):
                                   ("PUT", "/api/v1/integrations/%s/" % obj["id"], {"templates": {"slack": {"title": "T"}, "web": {"message": None}},
                                                                                    "default_route": {"escalation_chain_id": None}})]
     assert oncall.get("integrations/%s/" % obj["id"]) == obj
+
+
+def test_exporting_by_name_reads_the_routes_of_each_match_alone(oncall):
+    # Two matches in two teams: their routes are two reads, never a walk through every route of the organization.
+    ops, db = oncall.integration("shared", team_id=oncall.team_id("ops")), oncall.integration("shared", team_id=oncall.team_id("db"))
+    oncall.clear_log()
+    listing = list_integrations({"name": "shared", "export": True}, oncall.client(), NameResolver(oncall.client()))
+    assert [item["id"] for item in listing["integrations"]] == [ops["id"], db["id"]]
+    assert [(method, path, query.get("integration_id")) for method, path, query in oncall.sent()] == [
+        ("GET", "integrations/", None), ("GET", "routes/", ops["id"]), ("GET", "routes/", db["id"])]

@@ -157,7 +157,7 @@ def test_the_same_match_twice_warns_that_alerts_only_take_the_first(oncall):
 
 def test_a_route_backend_the_server_lacks_fails_before_any_write(oncall):
     with_routes(oncall, "teams")
-    with pytest.raises(OnCallError, match="no msteams messaging backend"):
+    with pytest.raises(OnCallError, match=r"no messaging backend for routes\[0\]\.msteams"):
         run(oncall, name="teams", routes=[{"routing_regex": "a", "msteams": {"id": "M1", "enabled": True}}])
     assert writes(oncall) == []
 
@@ -180,3 +180,34 @@ def test_a_route_failing_before_anything_was_written_fails_as_the_api_answered(o
         run(oncall, name="untouched", routes=[{"routing_regex": "a"}])
     assert not isinstance(caught.value, PartialFailure) or caught.value.changed is False
     assert "POST" in str(caught.value) and "400" in str(caught.value)
+
+
+def test_the_returned_routes_have_the_positions_the_server_now_has_in_check_mode_too(oncall):
+    integration = with_routes(oncall, "positions", "a", "b", "c", "d")
+    routes = [{"routing_regex": term} for term in ("d", "a", "b", "c")]
+    dry, dummy = run(oncall, check_mode=True, name="positions", routes=routes)
+    real, dummy = run(oncall, name="positions", routes=routes)
+    stored = sorted((route for route in oncall.routes(integration["id"]) if not route["is_the_last_route"]), key=lambda route: route["position"])
+    assert [(route["id"], route["position"]) for route in real["integration"]["routes"]] == [(route["id"], route["position"]) for route in stored]
+    assert [route["position"] for route in dry["integration"]["routes"]] == [route["position"] for route in stored]
+
+
+def test_a_check_run_shows_the_real_diff_when_one_new_route_sets_a_backend_and_another_does_not(cloud):
+    cloud.integration("teams")
+    routes = [{"routing_regex": "a", "msteams": {"id": "", "enabled": True}}, {"routing_regex": "b"}]
+    dry, dummy = run(cloud, check_mode=True, name="teams", routes=routes)
+    real, dummy = run(cloud, name="teams", routes=routes)
+    assert dry["diff"] == real["diff"]
+    assert 'regex "b": escalation_chain_id null, msteams.id null, msteams.enabled false' in yaml.safe_load(real["diff"]["after"])["routes"]
+
+
+def test_a_failing_route_write_names_the_item_or_the_unlisted_route(oncall):
+    integration = with_routes(oncall, "labelled", "old")
+    old = oncall.routes(integration["id"])[0]
+    oncall.add_fault("PUT", r"^/api/v1/routes/", kind="status", status=400)
+    with pytest.raises(OnCallError, match=r"routes\[1\]: "):
+        run(oncall, name="labelled", routes=[{"routing_regex": "new"}, {"routing_regex": "old", "escalation_chain_id": oncall.chain("x")["id"]}])
+    oncall.server.clear_faults()
+    oncall.add_fault("DELETE", r"^/api/v1/routes/", kind="status", status=400)
+    with pytest.raises(OnCallError, match=r'deleting route %s \(regex "old"\), which the task does not list: ' % old["id"]):
+        run(oncall, name="labelled", routes=[{"routing_regex": "new"}])
