@@ -65,6 +65,19 @@ options:
         at once with a clear message instead of sleeping.
     type: int
     default: 120
+  max_concurrent_requests:
+    description:
+      - How many pages of one listing are asked at the same time. A listing of more than 100 objects takes one request per page
+        of 100; once the first page says how many pages there are, the others are asked at once, at most this many in flight,
+        and their items kept in the server's order. The requests are the same as one page after another, only sooner.
+      - Applies to every listing of more than one page, for example all the integrations or routes of an organization
+        (M(oncall.grafana.oncall_integrations), or an info module without a filter). Other requests are sent one at a time.
+      - A rate-limit answer (HTTP 429) on any page stops new page requests until the wait it asks for is over; the refused
+        pages are then asked again (see O(retries) and O(max_retry_delay)). A page that fails fails the task.
+      - The requests count against the same rate limit (300 a minute per token on OnCall) whatever this value.
+        V(1) asks the pages one after the other.
+    type: int
+    default: 4
 requirements:
   - requests >= 2.25
 notes:

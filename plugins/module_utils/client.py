@@ -10,6 +10,7 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import email.utils
 import errno
@@ -19,8 +20,10 @@ import os
 import random
 import re
 import socket
+import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import (
@@ -41,6 +44,8 @@ except ImportError:  # the module reports it with missing_required_lib()
 
 API_PREFIX = "/api/v1"
 PAGE_SIZE = 100
+# Pages of one listing asked at once (the max_concurrent_requests option): a real engine serves a few in parallel.
+DEFAULT_MAX_CONCURRENT_REQUESTS = 4
 # A page past the end returns the last page again, so a loop must have a hard stop besides `next`.
 MAX_PAGES = 10000
 # Methods whose repetition cannot create anything new: safe to re-send after a 5xx or a lost answer.
@@ -174,6 +179,55 @@ def classify_transport_error(exc):
     return "lost"
 
 
+class _Stopped(Exception):
+    """A page of a listing left unsent because the listing has ended (another page failed, or the walk is over)."""
+
+
+class _ListingGate:
+    """What the page requests of one concurrent listing share: a pause while a 429 is waited out, and a stop.
+
+    A page answered 429 closes the gate for as long as it waits the time the server asked for; every other page
+    sends nothing new until all such waits are over. The others wait on the gate, not on a clock of their own,
+    so the server's wait is waited once, not once per page. Once the listing ends (a page failed, or the pages
+    left are not needed), pages still waiting at the gate give up without sending.
+    """
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._waits = 0  # pages waiting out a 429 now
+        self.stopped = False
+        self.failure = None  # the first page error, raised in the place of pages that were stopped because of it
+
+    def enter(self):
+        """Return when a request may be sent; raise _Stopped when the listing has ended."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.stopped or not self._waits)
+            if self.stopped:
+                raise _Stopped()
+
+    @contextlib.contextmanager
+    def closed_if(self, rate_limited):
+        """Keep the gate closed during the block when ``rate_limited``."""
+        if not rate_limited:
+            yield
+            return
+        with self._cond:
+            self._waits += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._waits -= 1
+                self._cond.notify_all()
+
+    def stop(self, failure=None):
+        with self._cond:
+            self.stopped = True
+            if self.failure is None:
+                self.failure = failure
+            self._cond.notify_all()
+
+
 class OnCallClient:
     """A ``requests.Session`` bound to one OnCall API, with the collection's retry and error rules.
 
@@ -181,7 +235,8 @@ class OnCallClient:
     """
 
     def __init__(self, url, token, grafana_url=None, validate_certs=True, ca_path=None, timeout=30,
-                 retries=5, max_retry_delay=120, on_retry=None, sleep=time.sleep, session=None):
+                 retries=5, max_retry_delay=120, on_retry=None, sleep=time.sleep, session=None,
+                 max_concurrent_requests=DEFAULT_MAX_CONCURRENT_REQUESTS):
         if not token:
             raise OnCallError("token is required: set the token option or the GRAFANA_ONCALL_ACCESS_TOKEN environment variable")
         if not token.isascii():
@@ -196,6 +251,8 @@ class OnCallClient:
             raise OnCallError("retries must be 0 or more, got %r" % (retries,))
         if max_retry_delay is None or max_retry_delay < 0:
             raise OnCallError("max_retry_delay must be 0 or more, got %r" % (max_retry_delay,))
+        if isinstance(max_concurrent_requests, bool) or not isinstance(max_concurrent_requests, int) or max_concurrent_requests < 1:
+            raise OnCallError("max_concurrent_requests must be 1 or more, got %r" % (max_concurrent_requests,))
         if grafana_url is not None and (not grafana_url.isascii() or any(char.isspace() for char in grafana_url)):
             raise OnCallError("grafana_url must be a plain URL without spaces or non-ASCII characters, got %r" % grafana_url)
         if validate_certs and ca_path and not os.path.isfile(ca_path):
@@ -205,13 +262,22 @@ class OnCallClient:
         self.timeout = float(timeout)
         self.retries = int(retries)
         self.max_retry_delay = float(max_retry_delay)
+        self.max_concurrent_requests = max_concurrent_requests
         self.on_retry = on_retry
+        self._on_retry_lock = threading.Lock()  # pages of a listing may retry at the same time; one message at a time
         self.sleep = sleep
         #: whether the server was reached once in this task (it answered, or it took a request): a refusal after that is a
         #: passing fault (a restart), before it a wrong URL
         self.reached = False
         self._secrets = [token, urlsplit(self.base_url).password]
-        self.session = session if session is not None else requests.Session()
+        # The pages of a listing share this one session from several threads (see _pages); no lock is needed around it:
+        # - what a GET changes in it is urllib3's connection pool, which is built for threads (a connection is taken from
+        #   a locked queue, used by one thread, and put back), and the cookie jar, which http.cookiejar locks;
+        # - headers, verify and adapters are set here, before any thread exists, and only read afterwards;
+        # - close(), the one call that tears the pool down (before each POST), never runs while pages are in flight:
+        #   list_all only GETs and returns after its threads are done.
+        # A session per thread would copy all of this and open its own connections, for no gain in safety.
+        self.session = session if session is not None else self._new_session(max_concurrent_requests)
         self.session.headers.update({
             # Raw token, no "Bearer ": that is what OnCall's ApiTokenAuthentication reads.
             "Authorization": token,
@@ -221,6 +287,16 @@ class OnCallClient:
         if grafana_url:
             self.session.headers["X-Grafana-URL"] = grafana_url
         self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+
+    @staticmethod
+    def _new_session(max_concurrent_requests):
+        session = requests.Session()
+        if max_concurrent_requests > requests.adapters.DEFAULT_POOLSIZE:
+            # urllib3 would open the extra connections anyway, then drop them with a warning instead of reusing them.
+            adapter = requests.adapters.HTTPAdapter(pool_maxsize=max_concurrent_requests)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        return session
 
     # ------------------------------------------------------------------ low level
 
@@ -238,11 +314,17 @@ class OnCallClient:
         a lost connection only for GET/PUT/DELETE. A POST whose outcome is unknown raises with
         ``outcome_unknown=True`` so the caller can look the object up before anything is sent again.
         """
+        return self._request(method, path, params, body, _ListingGate())
+
+    def _request(self, method, path, params, body, gate):
+        """request(), every attempt passing ``gate`` (shared by the pages of a listing; a fresh one for a lone request)."""
         method = method.upper()
         url = "%s%s/%s" % (self.base_url, API_PREFIX, path.lstrip("/"))
         shown = self.display_path(path, params)
         attempt = 0
         while True:
+            gate.enter()
+            rate_limited = False
             try:
                 response = self._send(method, url, params, body)
             except requests.exceptions.RequestException as exc:
@@ -253,8 +335,10 @@ class OnCallClient:
                 if retry is None:
                     return self._decode(method, shown, response)
                 reason, delay = retry
+                rate_limited = response.status_code == 429
             attempt += 1
-            self._wait(method, shown, reason, attempt, delay)
+            with gate.closed_if(rate_limited):
+                self._wait(method, shown, reason, attempt, delay)
 
     def _send(self, method, url, params, body):
         if method == "POST":
@@ -307,7 +391,8 @@ class OnCallClient:
 
     def _wait(self, method, shown, reason, attempt, delay):
         if self.on_retry is not None:
-            self.on_retry("%s %s: %s, retry %d of %d in %.1f s" % (method, shown, reason, attempt, self.retries, delay))
+            with self._on_retry_lock:
+                self.on_retry("%s %s: %s, retry %d of %d in %.1f s" % (method, shown, reason, attempt, self.retries, delay))
         if delay > 0:
             self.sleep(delay)
 
@@ -393,28 +478,87 @@ class OnCallClient:
         return True
 
     def list_all(self, path, params=None):
-        """Every item of a list endpoint, walking ``page`` with ``perpage=100``.
+        """Every item of a list endpoint, in the server's order, walking ``page`` with ``perpage=100``.
 
+        The first page says how many there are (``total_pages``); the others are then asked at once, at most
+        ``max_concurrent_requests`` in flight, and put back in page order. 1 asks them one after the other.
         Stops when ``next`` is null or ``current_page_number >= total_pages``: a page past the end
-        returns the last page again, so "until empty" would never end. Page URLs are built here against
-        the configured base URL; ``next`` is never followed (it is built from the server's own BASE_URL,
-        which may be unreachable or another origin).
+        returns the last page again, so "until empty" would never end (pages asked ahead of such a page are
+        dropped). Page URLs are built here against the configured base URL; ``next`` is never followed (it is
+        built from the server's own BASE_URL, which may be unreachable or another origin).
         """
         query = dict(params or {})
         query["perpage"] = PAGE_SIZE
-        items = []
-        page = 1
-        while True:
-            if page > 1:
-                query["page"] = page
-            answer = self.request("GET", path, params=query)
-            if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
-                raise OnCallAPIError("GET", self.display_path(path, query), 200, "expected a paginated list, got %s" % type(answer).__name__)
-            items.extend(answer["results"])
-            total = answer.get("total_pages")
-            current = answer.get("current_page_number", page)
-            if not answer.get("next") or (isinstance(total, int) and isinstance(current, int) and current >= total):
-                return items
+        page, answer = 1, self._page(path, query, 1, _ListingGate())
+        items = list(answer["results"])
+        while not _last_page(answer, page):
             if page >= MAX_PAGES:
-                raise OnCallAPIError("GET", self.display_path(path, query), 200, "more than %d pages; giving up" % MAX_PAGES)
-            page += 1
+                raise OnCallAPIError("GET", self.display_path(path, _page_query(query, page)), 200, "more than %d pages; giving up" % MAX_PAGES)
+            with contextlib.closing(self._pages(path, query, range(page + 1, _planned_last(answer, page) + 1))) as pages:
+                for page, answer in pages:
+                    items.extend(answer["results"])
+                    if _last_page(answer, page) or page >= MAX_PAGES:
+                        break
+        return items
+
+    def _pages(self, path, query, numbers):
+        """(number, answer) of each page of ``numbers``, in that order, up to max_concurrent_requests asked at once.
+
+        A failing page raises its error, and no page is asked after it. With one request at a time, each page is
+        asked only when the caller wants it, exactly as a plain loop would.
+        """
+        if self.max_concurrent_requests == 1 or len(numbers) == 1:
+            for number in numbers:
+                yield number, self._page(path, query, number, _ListingGate())
+            return
+        gate = _ListingGate()
+        executor = ThreadPoolExecutor(max_workers=min(self.max_concurrent_requests, len(numbers)), thread_name_prefix="oncall-page")
+        try:
+            # Submitted in page order: the executor starts them in that order, so a page never waits for a later one.
+            futures = [executor.submit(self._page_of_many, path, query, number, gate) for number in numbers]
+            for number, future in zip(numbers, futures):
+                if isinstance(future.exception(), _Stopped):  # waits for the page
+                    raise gate.failure  # the page gave up because of that one
+                yield number, future.result()
+        finally:
+            # Also when the caller stops early (the pages left are past the end) or a page failed: pages not started
+            # are dropped, pages waiting at the gate give up, pages in flight end before the task goes on.
+            gate.stop()
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _page_of_many(self, path, query, number, gate):
+        """One page of a concurrent listing, on a worker thread; its failure stops the other pages."""
+        try:
+            return self._page(path, query, number, gate)
+        except _Stopped:
+            raise
+        except Exception as exc:
+            gate.stop(exc)
+            raise
+
+    def _page(self, path, query, number, gate):
+        """Page ``number`` (1 is asked without ``page``, as the server's own links do), checked to be a page."""
+        page_query = _page_query(query, number)
+        answer = self._request("GET", path, page_query, None, gate)
+        if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
+            raise OnCallAPIError("GET", self.display_path(path, page_query), 200, "expected a paginated list, got %s" % type(answer).__name__)
+        return answer
+
+
+def _page_query(query, number):
+    return query if number == 1 else dict(query, page=number)
+
+
+def _last_page(answer, number):
+    """Whether page ``number``'s answer says it is the last: no ``next``, or its number reached ``total_pages``."""
+    total = answer.get("total_pages")
+    current = answer.get("current_page_number", number)
+    return not answer.get("next") or (isinstance(total, int) and isinstance(current, int) and current >= total)
+
+
+def _planned_last(answer, number):
+    """The last page to ask for after page ``number``: ``total_pages`` when the answer gives it, else only the next page."""
+    total = answer.get("total_pages")
+    if isinstance(total, int) and not isinstance(total, bool) and total > number:
+        return min(total, MAX_PAGES)
+    return number + 1

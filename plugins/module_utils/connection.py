@@ -15,7 +15,7 @@ import copy
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCallClient
+from ansible_collections.oncall.grafana.plugins.module_utils.client import DEFAULT_MAX_CONCURRENT_REQUESTS, OnCallClient
 
 CONNECTION_ARGUMENT_SPEC = dict(
     url=dict(type="str", fallback=(env_fallback, ["GRAFANA_ONCALL_URL"])),
@@ -26,6 +26,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     timeout=dict(type="int", default=30),
     retries=dict(type="int", default=5),
     max_retry_delay=dict(type="int", default=120),
+    max_concurrent_requests=dict(type="int", default=DEFAULT_MAX_CONCURRENT_REQUESTS),
 )
 
 
@@ -47,5 +48,6 @@ def client_from_params(params, on_retry=None):
         timeout=params.get("timeout"),
         retries=params.get("retries"),
         max_retry_delay=params.get("max_retry_delay"),
+        max_concurrent_requests=params.get("max_concurrent_requests"),
         on_retry=on_retry,
     )
