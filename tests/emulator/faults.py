@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fault injection: rules that make the next matching requests fail the way real servers and networks do.
 
-A rule names a method ("*" for any), a regular expression searched in the request path, how many
-matching requests it answers (`count`) and a kind:
+A rule names a method ("*" for any), a regular expression searched in the request path, optionally one
+searched in the query string (to pick one page of a listing), how many matching requests it answers
+(`count`) and a kind:
 
 * "status": answer at once with 429 (DRF's throttled answer) or a 5xx page, without running the request;
 * "delay": sleep `seconds`, then run the request normally (a client with a shorter timeout has gone by then);
@@ -43,7 +44,7 @@ _OPTIONS = {
 # A hold gives up waiting for the others after `seconds` (capped), so a test whose second client never comes still ends.
 HOLD_DEFAULT_SECONDS = 10
 HOLD_MAX_SECONDS = 60
-_COMMON = ("method", "path", "count", "kind")
+_COMMON = ("method", "path", "query", "count", "kind")
 # What a reverse proxy (nginx) in front of the engine sends when the engine is down or slow.
 _PROXY_PAGE = "<html>\r\n<head><title>%(status)d %(reason)s</title></head>\r\n<body>\r\n<center><h1>%(status)d %(reason)s</h1></center>\r\n" \
               "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -109,6 +110,19 @@ def _status_options(body):
     if not isinstance(options["body"], str) or options["body"] not in FAULT_BODIES:
         raise _error("body", "Expected one of %s." % ", ".join(FAULT_BODIES))
     return options
+
+
+def _regex(body, name):
+    """The rule's regular expression `name` (path, query), compiled; None when the rule has none."""
+    if name not in body:
+        return None
+    text = body[name]
+    if not isinstance(text, str):
+        raise _error(name, "Expected a regular expression.")
+    try:
+        return re.compile(text)
+    except re.error as error:
+        raise _error(name, "Not a valid regular expression: %s." % error) from None
 
 
 def _hold_seconds(body):
@@ -191,13 +205,8 @@ class FaultRule:
         method = body.get("method", "*")
         if not isinstance(method, str) or not method:
             raise _error("method", "Expected an HTTP method or *.")
-        path = body.get("path", "")
-        if not isinstance(path, str):
-            raise _error("path", "Expected a regular expression.")
-        try:
-            self.pattern = re.compile(path)
-        except re.error as error:
-            raise _error("path", "Not a valid regular expression: %s." % error) from None
+        self.pattern = _regex(body, "path") or re.compile("")
+        self.query = _regex(body, "query")
         count = body.get("count", 1)
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise _error("count", "Expected a whole number, 1 or more.")
@@ -215,10 +224,13 @@ class FaultRule:
             self.gate = HoldGate(count, self.options["seconds"])
 
     def matches(self, request):
-        return self.method in ("*", request.method) and self.pattern.search(request.path) is not None
+        return (self.method in ("*", request.method) and self.pattern.search(request.path) is not None
+                and (self.query is None or self.query.search(request.query_string.decode("latin-1")) is not None))
 
     def describe(self):
         result = {"id": self.id, "method": self.method, "path": self.pattern.pattern, "kind": self.kind, "count": self.count, "remaining": self.remaining}
+        if self.query is not None:
+            result["query"] = self.query.pattern
         result.update(self.options)
         return result
 

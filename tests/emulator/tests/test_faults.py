@@ -180,6 +180,17 @@ def test_clear_and_reset(api):
     assert api.get("teams/").status_code == 200
 
 
+def test_query_picks_one_page_of_a_listing(api):
+    for number in range(3):
+        assert api.post("integrations/", json={"type": "webhook", "name": "i%d" % number}).status_code == 201
+    rule = add_fault(api, method="GET", path=INTEGRATIONS, query="(^|&)page=2(&|$)", kind="status", status=503)
+    assert rule["query"] == "(^|&)page=2(&|$)"
+    assert api.get("integrations/?perpage=1").status_code == 200  # no query match: page 1 goes through
+    assert api.get("integrations/?perpage=1&page=20").status_code == 200
+    assert api.get("integrations/?perpage=1&page=2").status_code == 503
+    assert api.get("integrations/?perpage=1&page=2").status_code == 200  # count used up
+
+
 @pytest.mark.parametrize("rule, field", [
     ({}, "kind"),
     ({"kind": "explode"}, "kind"),
@@ -192,6 +203,8 @@ def test_clear_and_reset(api):
     ({"kind": "delay", "seconds": "1"}, "seconds"),
     ({"kind": "reset_before", "count": 0}, "count"),
     ({"kind": "reset_before", "path": "("}, "path"),
+    ({"kind": "reset_before", "query": "("}, "query"),
+    ({"kind": "reset_before", "query": 3}, "query"),
     ({"kind": "reset_after", "seconds": 1}, "seconds"),
 ])
 def test_invalid_rules(api, rule, field):
