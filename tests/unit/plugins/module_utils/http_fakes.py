@@ -72,6 +72,22 @@ def page(results, number=1, total=1, next_url="auto", base=BASE + "/api/v1/integ
     }
 
 
+def paged_server(items, per_page=100, next_base=BASE + "/api/v1/integrations/"):
+    """A responder for FakeSession that pages ``items`` like the OnCall paginator: a page past the end answers the last page.
+
+    The pages are cut at each request, so a test may change ``items`` while a listing runs.
+    """
+    def responder(call):
+        assert call.url == BASE + "/api/v1/integrations/", "requested %s" % call.url
+        total = max(1, -(-len(items) // per_page))
+        number = min(int((call.params or {}).get("page", 1)), total)
+        chunk = items[(number - 1) * per_page:number * per_page]
+        next_url = "%s?page=%d&perpage=%d" % (next_base, number + 1, per_page) if number < total else None
+        return response(200, {"count": len(items), "next": next_url, "previous": None, "results": chunk,
+                              "page_size": per_page, "current_page_number": number, "total_pages": total})
+    return responder
+
+
 # ------------------------------------------------------------------ transport errors, made by requests and urllib3
 
 

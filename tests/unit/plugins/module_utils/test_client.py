@@ -26,6 +26,7 @@ from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fak
     TOKEN,
     FakeSession,
     SleepRecorder,
+    paged_server,
     response,
     transport_error,
 )
@@ -201,6 +202,9 @@ def test_redirects_are_never_followed():
     ({"timeout": 0}, "timeout"),
     ({"retries": -1}, "retries"),
     ({"max_retry_delay": -1}, "max_retry_delay"),
+    ({"max_concurrent_requests": 0}, "max_concurrent_requests must be 1 or more"),
+    ({"max_concurrent_requests": None}, "max_concurrent_requests"),
+    ({"max_concurrent_requests": True}, "max_concurrent_requests"),
 ])
 def test_bad_client_options_name_the_option(options, word):
     with pytest.raises(OnCallError, match=word):
@@ -613,25 +617,9 @@ def test_token_with_trailing_newline_does_not_leak_into_the_error():
 # ------------------------------------------------------------------ pagination
 
 
-def _paged_server(items, per_page=100, next_base=INTEGRATIONS, past_end="last"):
-    """A responder that pages ``items`` like the OnCall paginator: a page past the end answers the last page."""
-    total = max(1, -(-len(items) // per_page))
-
-    def responder(call):
-        assert call.url == INTEGRATIONS, "requested %s" % call.url
-        number = int((call.params or {}).get("page", 1))
-        if number > total:
-            number = total
-        chunk = items[(number - 1) * per_page:number * per_page]
-        next_url = "%s?page=%d&perpage=%d" % (next_base, number + 1, per_page) if number < total else None
-        return response(200, {"count": len(items), "next": next_url, "previous": None, "results": chunk,
-                              "page_size": per_page, "current_page_number": number, "total_pages": total})
-    return responder
-
-
 def test_list_all_walks_pages_in_order_with_perpage_100():
     items = [{"id": "C%03d" % index, "name": "x"} for index in range(250)]
-    harness = Harness(responder=_paged_server(items))
+    harness = Harness(responder=paged_server(items))
     assert harness.client.list_all("integrations/", {"name": "x"}) == items
     assert [call.params for call in harness.calls] == [
         {"name": "x", "perpage": 100},
@@ -641,7 +629,7 @@ def test_list_all_walks_pages_in_order_with_perpage_100():
 
 
 def test_list_all_first_request_has_no_page_param():
-    harness = Harness(responder=_paged_server([{"id": "C1"}]))
+    harness = Harness(responder=paged_server([{"id": "C1"}]))
     harness.client.list_all("integrations/")
     assert harness.calls[0].params == {"perpage": 100}
 
@@ -662,7 +650,7 @@ def test_list_all_stops_on_last_page_number_even_if_next_is_set():
 
 def test_list_all_does_not_loop_when_page_past_end_returns_last_page_again():
     items = [{"id": "C%03d" % index} for index in range(150)]
-    server = _paged_server(items)
+    server = paged_server(items)
 
     def responder(call):
         answer = server(call).json()
@@ -683,7 +671,7 @@ def test_list_all_has_a_hard_stop_when_the_server_never_says_it_is_done(monkeypa
 
 def test_list_all_never_requests_the_next_url_even_on_another_origin():
     items = [{"id": "C%03d" % index} for index in range(201)]
-    harness = Harness(responder=_paged_server(items, next_base="http://evil.example:9999/api/v1/integrations/"))
+    harness = Harness(responder=paged_server(items, next_base="http://evil.example:9999/api/v1/integrations/"))
     assert harness.client.list_all("integrations/") == items
     assert [call.url for call in harness.calls] == [INTEGRATIONS] * 3
     assert [call.params.get("page") for call in harness.calls] == [None, 2, 3]
@@ -703,7 +691,7 @@ def test_list_all_rejects_an_answer_that_is_not_a_page():
 
 def test_list_all_retries_a_failed_page_without_restarting():
     items = [{"id": "C%03d" % index} for index in range(150)]
-    server = _paged_server(items)
+    server = paged_server(items)
     answers = iter([None, transport_error("reset"), None])
 
     def responder(call):

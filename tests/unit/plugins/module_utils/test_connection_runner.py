@@ -47,7 +47,8 @@ def test_with_connection_options_keeps_the_module_options_and_adds_the_connectio
     for name, option in INTEGRATION_ARGUMENT_SPEC.items():
         assert spec[name] == option
     assert set(spec) == set(INTEGRATION_ARGUMENT_SPEC) | set(CONNECTION_ARGUMENT_SPEC)
-    assert {"url", "token", "grafana_url", "validate_certs", "ca_path", "timeout", "retries", "max_retry_delay"} <= set(spec)
+    assert {"url", "token", "grafana_url", "validate_certs", "ca_path", "timeout", "retries", "max_retry_delay",
+            "max_concurrent_requests"} <= set(spec)
 
 
 def test_with_connection_options_does_not_change_the_specs_it_merges():
@@ -65,7 +66,8 @@ def test_token_option_is_no_log():
 
 def test_connection_defaults():
     params = ansible_params(with_connection_options({}))
-    assert (params["validate_certs"], params["timeout"], params["retries"], params["max_retry_delay"]) == (True, 30, 5, 120)
+    assert (params["validate_certs"], params["timeout"], params["retries"], params["max_retry_delay"], params["max_concurrent_requests"]) == (
+        True, 30, 5, 120, 4)
 
 
 def test_environment_variables_fill_url_token_and_grafana_url(monkeypatch):
@@ -85,9 +87,9 @@ def test_task_values_win_over_environment_variables(monkeypatch):
 
 def test_client_from_params_builds_the_configured_client():
     params = ansible_params(with_connection_options({}), url=BASE + "/api/v1/", token=TOKEN, timeout=7, retries=2, max_retry_delay=9,
-                            grafana_url="https://stack.example.com", validate_certs=False)
+                            grafana_url="https://stack.example.com", validate_certs=False, max_concurrent_requests=6)
     client = client_from_params(params)
-    assert (client.base_url, client.timeout, client.retries, client.max_retry_delay) == (BASE, 7.0, 2, 9.0)
+    assert (client.base_url, client.timeout, client.retries, client.max_retry_delay, client.max_concurrent_requests) == (BASE, 7.0, 2, 9.0, 6)
     assert client.session.headers["Authorization"] == TOKEN
     assert client.session.headers["X-Grafana-URL"] == "https://stack.example.com"
     assert client.session.verify is False
@@ -105,6 +107,7 @@ def test_client_from_params_passes_on_retry():
     ({"url": "oncall.example.com", "token": TOKEN}, "url"),
     ({"url": BASE, "token": TOKEN, "timeout": 0}, "timeout"),
     ({"url": BASE, "token": TOKEN, "retries": -1}, "retries"),
+    ({"url": BASE, "token": TOKEN, "max_concurrent_requests": 0}, "max_concurrent_requests"),
 ])
 def test_client_from_params_errors_name_the_option(given, option):
     with pytest.raises(OnCallError) as caught:
