@@ -44,3 +44,16 @@ def cloud_server():
 def cloud(cloud_server):
     """A freshly reset emulator of Grafana Cloud, whose templates and routes also have the msteams backend."""
     yield from fresh(cloud_server)
+
+
+@pytest.fixture(scope="module")
+def seeded_server():
+    server = start_server(seed_integrations=1050)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def seeded(seeded_server):
+    """A freshly reset emulator with 1,050 integrations (seed-00001 ...): a listing of 11 pages."""
+    yield from fresh(seeded_server)

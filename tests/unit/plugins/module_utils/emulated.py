@@ -51,8 +51,10 @@ class EmulatedOnCall:
     # ------------------------------------------------------------------ the client under test
 
     def client(self, retries=0, **options):
-        """A real OnCallClient for this server (no retries unless asked: faults should show at once)."""
-        return OnCallClient(self.url, TOKEN, retries=retries, sleep=lambda seconds: None, **options)
+        """A real OnCallClient for this server (no retries unless asked: faults should show at once; waits are skipped unless
+        ``sleep`` is given)."""
+        options.setdefault("sleep", lambda seconds: None)
+        return OnCallClient(self.url, TOKEN, retries=retries, **options)
 
     # ------------------------------------------------------------------ preparing and reading the server
 
