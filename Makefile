@@ -99,7 +99,8 @@ clean:
 	rm -rf $(BUILD)
 
 # Request counts, wall times and peak memory against the local emulator (a few minutes); writes
-# docs/performance.md. Not part of `make test`. BENCH_ARGS e.g. "--reps 3 --output -" (see bench/run.py).
+# docs/performance.md. Not part of `make test`. BENCH_ARGS e.g. "--reps 3 --output -", or "--only pages --splice" to
+# measure one section again (listings one page at a time vs at once, a few minutes) into the page (see bench/run.py).
 BENCH_ARGS ?=
 bench: venv-2.19
 	@$(STEP) "bench" $(VENV_OLD)/bin/python bench/run.py $(BENCH_ARGS)

@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The page the benchmark writes (docs/performance.md): the header, the machine it ran on, then each section's part."""
+"""The page the benchmark writes (docs/performance.md): the header, the machine it ran on, then each section's part.
+
+Each section's part starts with a marker line naming it, so that `--splice` can measure some sections again and
+replace only their parts, leaving the others' figures as they were.
+"""
 
 from __future__ import annotations
 
 import datetime
 import os
 import platform
+import re
 
 from harness import RATE_LIMIT
 from sections import SECTIONS
@@ -28,11 +33,34 @@ def versions():
     }
 
 
+MARKER = "<!-- bench section: %s -->"
+_MARKER_LINE = re.compile(r"^<!-- bench section: (\S+) -->$", re.MULTILINE)
+
+
 def render(machine, args, took, results):
     """The page: the header, then each section that ran, in SECTIONS order."""
     parts = [render_header(machine, args, took)]
-    parts += [section.render(args, results[section.name]) for section in SECTIONS if section.name in results]
+    parts += [MARKER % section.name + "\n" + section.render(args, results[section.name]) for section in SECTIONS if section.name in results]
     return "\n".join(parts)
+
+
+def splice(page, machine, args, results):
+    """`page` with the parts of the sections in `results` measured again; the other parts, and the header, kept as they are.
+
+    A part not on the page yet goes after the parts of the sections listed before it (at the end when there are none).
+    """
+    pieces = _MARKER_LINE.split(page)
+    head, parts = pieces[0], dict(zip(pieces[1::2], pieces[2::2]))
+    when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    for section in SECTIONS:
+        if section.name in results:
+            note = ("*This section was measured on %s, apart from the rest of the page (`bench/run.py --only %s --splice`); "
+                    "load average %s when it started.*\n\n" % (when, ",".join(args.only), machine["load"]))
+            parts[section.name] = note + section.render(args, results[section.name])
+    known = [section.name for section in SECTIONS]
+    order = [name for name in known if name in parts] + [name for name in parts if name not in known]
+    # The layout of render(): a blank line before each marker, the part right under it.
+    return head.rstrip("\n") + "\n\n" + "\n".join(MARKER % name + "\n" + parts[name].strip("\n") + "\n" for name in order)
 
 
 def render_header(machine, args, took):

@@ -10,6 +10,7 @@ bench/sections/__init__.py); what they share is bench/harness.py; the page is wr
 
     .build/venv-2.19/bin/python bench/run.py [--reps 5] [--sizes 100,1000,5000] [--fleet-size 500] [--output docs/performance.md]
     .build/venv-2.19/bin/python bench/run.py --only fleet --fleet-size 50    # one section alone, no page written
+    .build/venv-2.19/bin/python bench/run.py --only pages --splice           # measure one section again, into the page
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 from harness import REPO, Runner, out
-from page import render, versions
+from page import render, splice, versions
 from sections import SECTIONS
 
 SECTION_NAMES = [section.name for section in SECTIONS]  # what --only takes, in the order they run
@@ -38,13 +39,17 @@ def parse_args(argv):
         if section.add_arguments:
             section.add_arguments(parser)
     parser.add_argument("--output", help="the page to write ('-' for none; default docs/performance.md when every section runs)")
+    parser.add_argument("--splice", action="store_true",
+                        help="replace only the parts of the sections run in the page (--output, default docs/performance.md), keeping the others")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(args.only) - set(SECTION_NAMES))
     if unknown or not args.only:
         parser.error("--only takes sections among %s, not %s" % (", ".join(SECTION_NAMES), ", ".join(unknown) or "nothing"))
     if args.output is None:
-        args.output = str(REPO / "docs" / "performance.md") if set(args.only) == set(SECTION_NAMES) else "-"
+        args.output = str(REPO / "docs" / "performance.md") if set(args.only) == set(SECTION_NAMES) or args.splice else "-"
+    if args.splice and (args.output == "-" or not Path(args.output).is_file()):
+        parser.error("--splice needs an existing page to write into (--output)")
     return args
 
 
@@ -59,7 +64,11 @@ def main(argv=None):
     took = time.monotonic() - started
     out("\nbenchmark took %.0f s" % took)
 
-    if args.output != "-":
+    if args.splice:
+        page = Path(args.output)
+        page.write_text(splice(page.read_text(encoding="utf-8"), machine, args, results), encoding="utf-8")
+        out("wrote the sections %s into %s" % (", ".join(args.only), args.output))
+    elif args.output != "-":
         Path(args.output).write_text(render(machine, args, took, results), encoding="utf-8")
         out("wrote %s" % args.output)
     return 0

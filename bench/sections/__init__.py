@@ -9,11 +9,12 @@ discovered, so that the order of the page is written down here.
 
 from __future__ import annotations
 
-from . import fleet, operations, sizes, unchanged
+from . import fleet, operations, pages, sizes, unchanged
 
 SECTIONS = (
     operations.SECTION,  # 1. requests per operation
     unchanged.SECTION,  # 2. 50 unchanged integrations vs plain uri GETs
     sizes.SECTION,  # 3. lookups as the server grows, 4. peak memory
     fleet.SECTION,  # 5. fleet: one task vs a loop
+    pages.SECTION,  # 6. listings: pages one at a time vs at once
 )
