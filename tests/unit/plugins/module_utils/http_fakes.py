@@ -29,6 +29,8 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection
 from urllib3.exceptions import ProtocolError, SSLError as Urllib3SSLError
 
+from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCallClient
+
 BASE = "https://oncall.example.com"
 DJANGO_500 = "<!doctype html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1></body></html>"
 TOKEN = "6f1c2a9be07d45b3a8e1f0c4d2b7e9a16f1c2a9be07d45b3a8e1f0c4d2b7e9a1"
@@ -261,6 +263,22 @@ class SleepRecorder:
 
     def __call__(self, seconds):
         self.waits.append(seconds)
+
+
+class Harness:
+    """A client wired to a fake session, a sleep recorder (or the given ``sleep``) and an on_retry recorder."""
+
+    def __init__(self, *answers, responder=None, sleep=None, **options):
+        self.session = FakeSession(*answers, responder=responder)
+        self.sleep = SleepRecorder() if sleep is None else sleep
+        self.retry_messages = []
+        options.setdefault("url", BASE)
+        options.setdefault("token", TOKEN)
+        self.client = OnCallClient(session=self.session, sleep=self.sleep, on_retry=self.retry_messages.append, **options)
+
+    @property
+    def calls(self):
+        return self.session.calls
 
 
 def ansible_params(argument_spec, **given):

@@ -24,7 +24,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.version import COLL
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import (
     BASE,
     TOKEN,
-    FakeSession,
+    Harness,
     SleepRecorder,
     paged_server,
     response,
@@ -35,22 +35,6 @@ THROTTLED = {"detail": "Request was throttled. Expected available in 7 seconds."
 DJANGO_500 = "<!doctype html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1></body></html>"
 DJANGO_404 = "<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>"
 INTEGRATIONS = BASE + "/api/v1/integrations/"
-
-
-class Harness:
-    """A client wired to a fake session, a sleep recorder and an on_retry recorder."""
-
-    def __init__(self, *answers, responder=None, **options):
-        self.session = FakeSession(*answers, responder=responder)
-        self.sleep = SleepRecorder()
-        self.retry_messages = []
-        options.setdefault("url", BASE)
-        options.setdefault("token", TOKEN)
-        self.client = OnCallClient(session=self.session, sleep=self.sleep, on_retry=self.retry_messages.append, **options)
-
-    @property
-    def calls(self):
-        return self.session.calls
 
 
 @pytest.fixture

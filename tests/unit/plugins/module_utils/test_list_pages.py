@@ -17,16 +17,7 @@ import pytest
 from ansible_collections.oncall.grafana.plugins.module_utils import client as client_module
 from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCallClient
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError
-from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import (
-    BASE,
-    DJANGO_500,
-    TOKEN,
-    FakeSession,
-    SleepRecorder,
-    paged_server,
-    response,
-    transport_error,
-)
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import BASE, DJANGO_500, TOKEN, Harness, paged_server, response, transport_error
 
 THROTTLED = {"detail": "Request was throttled. Expected available in 7 seconds."}
 HOLD = 5.0  # the longest a scripted answer waits for other pages; only a wrong client ever waits that long
@@ -80,22 +71,19 @@ class Server:
             self.cond.notify_all()
 
 
-class Listing:
-    """A client on a scripted session, with its waits and retry messages recorded."""
+class Listing(Harness):
+    """A client listing the integrations of a scripted Server."""
 
-    def __init__(self, server, sleep=None, **options):
+    def __init__(self, server, **options):
+        super().__init__(responder=server, **options)
         self.server = server
-        self.session = FakeSession(responder=server)
-        self.waits = SleepRecorder() if sleep is None else sleep
-        self.messages = []
-        self.client = OnCallClient(BASE, TOKEN, session=self.session, sleep=self.waits, on_retry=self.messages.append, **options)
 
     def run(self):
         return self.client.list_all("integrations/")
 
     def pages(self):
         """The page numbers asked for, in the order they were sent (1 for the first, which has no page parameter)."""
-        return [call.params.get("page", 1) for call in self.session.calls]
+        return [call.params.get("page", 1) for call in self.calls]
 
 
 def hold_until_in_flight(server, limit):
@@ -148,9 +136,8 @@ def test_items_keep_the_servers_order_whatever_order_the_pages_answer_in():
 def test_the_requests_are_those_of_one_page_after_another():
     serial, concurrent = Listing(Server(1250), max_concurrent_requests=1), Listing(Server(1250))
     assert serial.run() == concurrent.run()
-    key = lambda call: call.params.get("page", 1)  # noqa: E731
-    assert [(call.method, call.url, call.params) for call in sorted(concurrent.session.calls, key=key)] == [
-        (call.method, call.url, call.params) for call in serial.session.calls]
+    in_page_order = sorted(concurrent.session.calls, key=lambda call: call.params.get("page", 1))
+    assert [(call.method, call.url, call.params) for call in in_page_order] == [(call.method, call.url, call.params) for call in serial.session.calls]
     assert [call.params for call in serial.session.calls][:2] == [{"perpage": 100}, {"perpage": 100, "page": 2}]
 
 
@@ -243,7 +230,7 @@ def test_429_on_a_middle_page_stops_new_pages_until_its_wait_is_over_then_asks_i
     assert listing.run() == server.items
     assert watcher.waits == [7.0]  # waited once, by the refused page; the others waited on it, not on a clock
     assert watcher.sent_while_waiting == []
-    assert listing.messages == ["GET /api/v1/integrations/?perpage=100&page=3: HTTP 429, retry 1 of 5 in 7.0 s"]
+    assert listing.retry_messages == ["GET /api/v1/integrations/?perpage=100&page=3: HTTP 429, retry 1 of 5 in 7.0 s"]
     assert sorted(listing.pages()) == [1, 2, 3, 3] + list(range(4, 14))
 
 
@@ -252,8 +239,8 @@ def test_two_refused_pages_each_wait_once():
                                   4: [response(429, THROTTLED, headers={"Retry-After": "3"})]})
     listing = Listing(server)
     assert listing.run() == server.items
-    assert sorted(listing.waits.waits) == [3.0, 7.0]
-    assert len(listing.messages) == 2 and len(listing.session.calls) == 15
+    assert sorted(listing.sleep.waits) == [3.0, 7.0]
+    assert len(listing.retry_messages) == 2 and len(listing.session.calls) == 15
 
 
 @pytest.mark.parametrize("script, options", [
@@ -308,8 +295,8 @@ def test_a_reset_page_is_asked_again_at_once_as_for_one_page_after_another(kind)
         assert listing.run() == listing.server.items
         listings.append(listing)
     serial, concurrent = listings
-    assert concurrent.waits.waits == serial.waits.waits == []
-    assert concurrent.messages == serial.messages and "page=5: connection reset" in serial.messages[0]
+    assert concurrent.sleep.waits == serial.sleep.waits == []
+    assert concurrent.retry_messages == serial.retry_messages and "page=5: connection reset" in serial.retry_messages[0]
     assert sorted(concurrent.pages()) == sorted(serial.pages()) == [1, 2, 3, 4, 5, 5] + list(range(6, 14))
 
 
@@ -319,8 +306,8 @@ def test_a_timed_out_page_is_retried_with_backoff_as_for_one_page_after_another(
                 for limit in (1, 4)]
     for listing in listings:
         assert listing.run() == listing.server.items
-    assert listings[0].waits.waits == listings[1].waits.waits == [1.0, 2.0]
-    assert listings[0].messages == listings[1].messages
+    assert listings[0].sleep.waits == listings[1].sleep.waits == [1.0, 2.0]
+    assert listings[0].retry_messages == listings[1].retry_messages
 
 
 def test_a_session_made_by_the_client_pools_as_many_connections_as_pages_in_flight():
