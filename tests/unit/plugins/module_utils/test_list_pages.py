@@ -17,7 +17,8 @@ import pytest
 from ansible_collections.oncall.grafana.plugins.module_utils import client as client_module
 from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCallClient
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError
-from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import BASE, DJANGO_500, TOKEN, Harness, paged_server, response, transport_error
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import (
+    BASE, DJANGO_500, TOKEN, Harness, paged_server, response, transport_error)
 
 THROTTLED = {"detail": "Request was throttled. Expected available in 7 seconds."}
 HOLD = 5.0  # the longest a scripted answer waits for other pages; only a wrong client ever waits that long
