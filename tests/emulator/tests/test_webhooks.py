@@ -19,6 +19,11 @@ def _post(api, **changes):
     return api.post("webhooks/", json=dict(MINIMAL, **changes))
 
 
+def _stored(api, webhook_id):
+    """The webhook as the emulator stores it: the secrets in clear, a deleted one with its new name."""
+    return next(w for w in api.control("GET", "state").json()["webhooks"] if w["id"] == webhook_id)
+
+
 def test_minimal_create(api):
     response = _post(api)
     assert response.status_code == 201
@@ -78,7 +83,7 @@ def test_values_accepted_as_the_server_does(api):
     assert hook["trigger_template"] is None and hook["username"] == "" and hook["password"] == MASK
     assert hook["authorization_header"] == "" and hook["is_webhook_enabled"] is None and hook["forward_all"] is True
     assert hook["team"] is None and hook["id"] != "WHFAKE"
-    stored = [w for w in api.control("GET", "state").json()["webhooks"] if w["id"] == hook["id"]][0]
+    stored = _stored(api, hook["id"])
     assert stored["password"] == "pw"
     assert _post(api, name="render-trouble", data="{{ alert_payload.x.y.z + 1 }}").status_code == 201  # a warning only
 
@@ -153,7 +158,7 @@ def test_soft_delete(api):
     assert api.get("webhooks/").json()["count"] == 0
     again = api.webhook("probe")
     assert again["id"] != hook["id"]
-    stored = [w for w in api.control("GET", "state").json()["webhooks"] if w["id"] == hook["id"]][0]
+    stored = _stored(api, hook["id"])
     assert stored["deleted"] is True and stored["name"] == "probe_deleted_" + hook["id"]
     # The renamed row still holds its name in the database.
     assert _post(api, name="probe_deleted_" + hook["id"]).status_code == 500
@@ -161,3 +166,32 @@ def test_soft_delete(api):
 
 def test_options_crash(api):
     assert api.request("OPTIONS", "webhooks/").status_code == 500
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_preset_refused_on_update_too(api, method):
+    hook = api.webhook("w")
+    for value in (None, "", "advanced_webhook"):
+        answer = api.request(method, "webhooks/" + hook["id"], json={"name": "renamed", "preset": value})
+        assert answer.status_code == 400 and answer.json() == {"preset": ["Preset webhooks must be modified through web UI"]}
+    assert api.get("webhooks/" + hook["id"]).json()["name"] == "w"
+
+
+def test_trigger_type_detail_hides_other_errors_on_update(api):
+    hook = api.webhook("w")
+    answer = api.put("webhooks/" + hook["id"], json={"trigger_type": "Resolve", "http_method": "post", "name": ""})
+    assert answer.status_code == 400 and list(answer.json()) == ["detail"] and "must one of" in answer.json()["detail"]
+    assert api.get("webhooks/" + hook["id"]).json() == hook
+
+
+def test_put_trims_every_string_and_keeps_left_out_secrets(api):
+    hook = api.webhook("w", password="hunter2", authorization_header="Bearer abc")
+    updated = api.put("webhooks/" + hook["id"], json={"url": " https://example.com/x\n", "data": " {} \n", "headers": "\n",
+                                                      "username": " bob ", "password": MASK}).json()
+    assert updated["url"] == "https://example.com/x" and updated["data"] == "{}" and updated["headers"] is None
+    assert updated["username"] == "bob" and updated["password"] == MASK and updated["authorization_header"] == MASK
+    stored = _stored(api, hook["id"])
+    assert stored["password"] == "hunter2" and stored["authorization_header"] == "Bearer abc"
+    api.put("webhooks/" + hook["id"], json={"password": "  new pw  ", "authorization_header": None})
+    stored = _stored(api, hook["id"])
+    assert stored["password"] == "new pw" and stored["authorization_header"] is None
