@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.ids import SCHEDULE_ID, TEAM_ID, USER_ID, WEBHOOK_ID, check_id
-from ansible_collections.oncall.grafana.plugins.module_utils.names import SCHEDULE, TEAM, USER_GROUP, WEBHOOK, NameNotFound
+from ansible_collections.oncall.grafana.plugins.module_utils.names import SCHEDULE, TEAM, USER_GROUP, WEBHOOK, resolve_option
 
 DURATION_MIN, DURATION_MAX = 60, 86400
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
@@ -212,15 +212,7 @@ def desired_steps(steps, names, users):
             desired[kind.users_field] = sorted(set(ids))
         for name, (id_option, named_kind, field) in REFERENCES.items():
             if step.get(name) is not None:
-                try:
-                    desired[field] = names.resolve(named_kind, step[name])
-                except NameNotFound as exc:
-                    raise NameNotFound("steps[%d].%s: %s" % (index, name, exc)) from None
-                except OnCallAPIError:
-                    raise
-                except OnCallError as exc:
-                    message = str(exc).replace("Set %s " % named_kind.id_option, "Set steps[%d].%s " % (index, id_option))
-                    raise OnCallError("steps[%d].%s: %s" % (index, name, message)) from None
+                desired[field] = resolve_option(names, named_kind, step[name], "steps[%d].%s" % (index, name), "steps[%d].%s" % (index, id_option))
             elif step.get(id_option) is not None:
                 desired[field] = step[id_option]
         desired.update({field: step[field] for field in PLAIN_FIELDS if field in step})

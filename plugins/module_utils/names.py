@@ -10,7 +10,7 @@ This file is private to the collection: its names may change in any release.
 
 from __future__ import annotations
 
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError
 
 
 class NamedKind:
@@ -159,13 +159,27 @@ class NameResolver:
         raise NameNotFound(message)
 
 
-def of_team(items, team_id):
+def resolve_option(names, kind, name, option, id_option):
+    """``names.resolve(kind, name)`` for the task option ``option`` (``steps[2].webhook``): a failure names that option,
+    and an ambiguity names ``id_option``, the option of this task that picks one, instead of the kind's own."""
+    try:
+        return names.resolve(kind, name)
+    except NameNotFound as exc:
+        raise NameNotFound("%s: %s" % (option, exc)) from None
+    except OnCallAPIError:
+        raise
+    except OnCallError as exc:
+        raise OnCallError("%s: %s" % (option, str(exc).replace("Set %s " % kind.id_option, "Set %s " % id_option))) from None
+
+
+def of_team(items, team_id, field="team_id"):
     """The items of this team (``""``: of no team); all of them when ``team_id`` is None. The team is picked here
-    because the server's team filter answers 500 on self-hosted OnCall."""
+    because the server's team filter answers 500 on self-hosted OnCall. ``field``: where the items hold their team
+    (outgoing webhooks call it ``team``)."""
     if team_id is None:
         return items
     wanted = None if team_id == "" else team_id
-    return [item for item in items if item.get("team_id") == wanted]
+    return [item for item in items if item.get(field) == wanted]
 
 
 def team_id_of(team, team_id, names):

@@ -13,6 +13,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.names import (
     INTEGRATION,
     SLACK_CHANNEL,
     TEAM,
+    WEBHOOK,
     NameNotFound,
     NameResolver,
     check_name,
@@ -20,6 +21,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils.names import (
     is_placeholder,
     pick_one,
     placeholder,
+    resolve_option,
     team_id_of,
 )
 
@@ -50,6 +52,18 @@ def test_each_distinct_name_costs_one_filtered_request(oncall):
 def test_slack_channel_resolves_to_its_slack_id_by_channel_name(oncall):
     assert NameResolver(oncall.client()).resolve(SLACK_CHANNEL, "alerts") == "C01ALERTS"
     assert lookups(oncall) == [("/api/v1/slack_channels/", {"channel_name": "alerts"})]
+
+
+def test_resolve_option_names_the_task_option_and_the_option_that_picks_one(oncall):
+    for team in ("ops", "db"):
+        oncall.integration("twice", team_id=oncall.team_id(team))
+    names = NameResolver(oncall.client())
+    with pytest.raises(OnCallError) as ambiguous:
+        resolve_option(names, INTEGRATION, "twice", "integrations[1]", "integration_ids")
+    assert str(ambiguous.value).startswith("integrations[1]: integration name 'twice' is ambiguous: 2 match: ")
+    assert str(ambiguous.value).endswith("Set integration_ids to pick one; nothing was changed")
+    with pytest.raises(NameNotFound, match=r"^steps\[0\]\.webhook: outgoing webhook 'nope' not found in OnCall"):
+        resolve_option(names, WEBHOOK, "nope", "steps[0].webhook", "steps[0].webhook_id")
 
 
 def test_remembered_listing_answers_later_lookups_without_a_request(oncall):
