@@ -112,9 +112,10 @@ class Target:
         for item in self.list("integrations/"):
             if item["name"].startswith(self.prefix):
                 self.api("DELETE", "integrations/%s/" % item["id"])
-        for item in self.list("escalation_chains/"):
-            if item["name"].startswith(self.prefix):
-                self.api("DELETE", "escalation_chains/%s/" % item["id"])
+        for path in ("escalation_chains/", "webhooks/"):
+            for item in self.list(path):
+                if item["name"].startswith(self.prefix):
+                    self.api("DELETE", "%s%s/" % (path, item["id"]))
 
 
 @pytest.fixture(scope="session")
@@ -234,12 +235,13 @@ def playbook(oncall, collections_path, tmp_path):
 def runs_twice(playbook, tmp_path):
     """Run a documented playbook twice against ``server`` (an EmulatorServer); the request counts by method of each run.
 
-    The second run must report no change: that is what the docs promise of every playbook they show.
+    The second run must report no change: that is what the docs promise of every playbook they show. ``env``: more
+    environment the playbook reads (a secret it looks up).
     """
-    def run(text, server, token):
+    def run(text, server, token, env=None):
         path = tmp_path / "documented.yml"
         path.write_text(text)
-        env = {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": token}
+        env = dict(env or {}, GRAFANA_ONCALL_URL=server.url, GRAFANA_ONCALL_ACCESS_TOKEN=token)
         counts = []
         for run_number in range(2):
             requests.delete(server.url + "/__emulator__/requests", timeout=10)

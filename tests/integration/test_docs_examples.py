@@ -46,13 +46,14 @@ def docs_server():
         chain = api.post(server.url + "/api/v1/escalation_chains/", json={"name": "Platform on-call"}, timeout=30).json()
         integration = api.post(server.url + "/api/v1/integrations/", timeout=30,
                                json={"name": "Production Alertmanager", "type": "alertmanager", "team_id": teams["Platform"]}).json()
-        api.post(server.url + "/api/v1/webhooks/", timeout=30, json={"name": "page-incident-bot", "url": "https://bot.example.com/page",
-                                                                     "trigger_type": "escalation", "http_method": "POST"}).raise_for_status()
+        bot = api.post(server.url + "/api/v1/webhooks/", timeout=30, json={"name": "page-incident-bot", "url": "https://bot.example.com/page",
+                                                                           "trigger_type": "escalation", "http_method": "POST"}).json()
         server.sample_ids = {
             "TGD6H3A1Y5FCL": teams["Platform"],
             "TBN3G5DUWXVL6": teams["Staging"],
             "FW6E8N3JQ1ZVK": chain["id"],
             "CFRPV98RPR1U8": integration["id"],
+            "WH82D7LNAZ6WUM": bot["id"],
         }
         yield server
 
@@ -66,7 +67,8 @@ def as_written(text, server):
 
 
 def connection(server):
-    return {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": TOKEN}
+    """The environment the examples read: the connection, and the ticket system's token of docs/webhooks.md."""
+    return {"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": TOKEN, "TICKETS_API_TOKEN": "tickets-token"}
 
 
 def examples_of(module_path):
@@ -79,7 +81,8 @@ def examples_of(module_path):
 
 def wrap_tasks(tasks_text):
     play = "- name: Examples\n  hosts: localhost\n  gather_facts: false\n  vars:\n" \
-           "    ansible_python_interpreter: \"{{ ansible_playbook_python }}\"\n    oncall_token: %s\n  tasks:\n" % TOKEN
+           "    ansible_python_interpreter: \"{{ ansible_playbook_python }}\"\n    oncall_token: %s\n" \
+           "    vault_tickets_token: tickets-token\n    vault_chat_password: chat-password\n  tasks:\n" % TOKEN
     return play + "\n".join("    " + line if line else line for line in tasks_text.splitlines()) + "\n"
 
 
@@ -95,6 +98,8 @@ def test_module_and_filter_examples_run_as_written(oncall, docs_server, playbook
         # The filter's example writes what the info module's examples registered.
         [plugins / "modules" / "oncall_integration_info.py", plugins / "filter" / "to_unsafe_yaml.py"],
         [plugins / "modules" / "oncall_escalation_chain.py", plugins / "modules" / "oncall_escalation_chain_info.py"],
+        # Last: they rename page-incident-bot, which the chain examples call.
+        [plugins / "modules" / "oncall_outgoing_webhook.py", plugins / "modules" / "oncall_outgoing_webhook_info.py"],
     ]
     for sources in runs:
         text = wrap_tasks("\n".join(as_written(examples_of(path), docs_server) for path in sources))
@@ -103,6 +108,7 @@ def test_module_and_filter_examples_run_as_written(oncall, docs_server, playbook
         play = playbook.file(path, env=connection(docs_server))
         assert play.rc == 0, play
     assert "!unsafe" in (tmp_path / "vars" / "oncall_integrations.yml").read_text()
+    assert "!unsafe" in (tmp_path / "vars" / "oncall_webhooks.yml").read_text()
 
 
 # Pages whose playbooks run on an inventory of their own, in a test of their own (test_many_stacks.py).
@@ -120,7 +126,7 @@ def doc_playbooks():
 def test_every_documented_playbook_is_found():
     found = {(page, index) for page, index, dummy in doc_playbooks()}
     pages = {page for page, dummy in found}
-    assert {"README.md", "oncall_integration.md", "adopting.md", "fleet.md", "escalation.md"} <= pages
+    assert {"README.md", "oncall_integration.md", "adopting.md", "fleet.md", "escalation.md", "webhooks.md"} <= pages
 
 
 @pytest.mark.emulator_only

@@ -116,7 +116,9 @@ def test_a_team_id_that_names_no_team_says_so(oncall, playbook):
 @pytest.mark.parametrize("task, path, listing", [
     ({INTEGRATION: {"name": "raced", "type": "webhook", "description_short": "same"}}, "^/api/v1/integrations/$", "integrations/"),
     ({"oncall.grafana.oncall_escalation_chain": {"name": "raced", "team": "ops"}}, "^/api/v1/escalation_chains/$", "escalation_chains/"),
-], ids=["integration", "chain"])
+    ({"oncall.grafana.oncall_outgoing_webhook": {"name": "raced", "team": "ops", "webhook_url": "https://x.example", "trigger_type": "resolve",
+                                                 "password": "pw", "integrations": []}}, "^/api/v1/webhooks/$", "webhooks/"),
+], ids=["integration", "chain", "outgoing webhook"])
 def test_two_runs_at_once_both_succeed_and_one_object_exists(oncall, playbook, task, path, listing):
     # Both runs find nothing and POST; the emulator holds the POSTs until both have arrived, then answers one after the other.
     oncall.control("POST", "faults", json={"method": "POST", "path": path, "kind": "hold", "count": 2, "seconds": 60})
