@@ -126,8 +126,9 @@ def json_text(option, value):
 def secret_value(option, value):
     value = trimmed(value)
     if value == MASK:
-        raise OnCallError("%s must not be %s: OnCall reads that as \"keep the stored secret\" (and fails a create with HTTP 500)"
-                          % (option, MASK))
+        # The message does not quote the value: Ansible masks a no_log option's value wherever it appears.
+        raise OnCallError("%s must not be the 16 asterisks OnCall shows for a stored secret: OnCall reads them as \"keep the stored "
+                          "secret\" (and fails a create with HTTP 500)" % option)
     return value
 
 

@@ -24,7 +24,7 @@ import pytest
 pytestmark = pytest.mark.emulator_only
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bad-inputs.md"
-ID = re.compile(r"\b[CFRT][0-9A-Z]{12}\b")
+ID = re.compile(r"\b(?:[CFRT]|WH)[0-9A-Z]{12}\b")
 # Ids written in the cases or the messages' own examples stay as they are; ids the server made vary per run.
 FIXED_IDS = ("CFRPV98RPR1U8", "FW6E8N3JQ1ZVK", "RVBE4RKQSCGJ2", "CNOSUCHTHING1", "FNOSUCHCHAIN1")
 
@@ -33,6 +33,7 @@ CHAIN = "oncall.grafana.oncall_escalation_chain"
 ROUTE = "oncall.grafana.oncall_route"
 INFO = "oncall.grafana.oncall_integration_info"
 FLEET = "oncall.grafana.oncall_integrations"
+WEBHOOK = "oncall.grafana.oncall_outgoing_webhook"
 
 # (what is wrong, module, options, a fragment the message must contain)
 CASES = [
@@ -121,6 +122,20 @@ CASES = [
     ("delete by id with another name", FLEET, {"state": "deleted", "config": [{"id": "{{ existing_id }}", "name": "other"}]},
      "nothing was deleted"),
     ("config with gathered", FLEET, {"state": "gathered", "config": []}, "not used with state=gathered"),
+    ("webhook name over 77 characters", WEBHOOK, {"name": "w" * 78, "webhook_url": "https://x.example", "trigger_type": "escalation"},
+     "at most 77"),
+    ("the mask as a secret", WEBHOOK, {"name": "hook", "password": "****************"}, "password must not be the 16 asterisks"),
+    ("webhook without URL and trigger on create", WEBHOOK, {"name": "new-hook"}, "webhook_url and trigger_type are required"),
+    ("blank webhook URL", WEBHOOK, {"name": "hook", "webhook_url": " "}, "webhook_url must not be empty"),
+    ("trigger type in another spelling", WEBHOOK, {"name": "hook", "trigger_type": "acknowledged"}, "value of trigger_type must be one of"),
+    ("lower-case HTTP method", WEBHOOK, {"name": "hook", "http_method": "post"}, "value of http_method must be one of"),
+    ("header value that is not text", WEBHOOK, {"name": "hook", "headers": {"X-Count": 5}}, "headers.X-Count must be a string"),
+    ("integration name in two teams, in a webhook filter", WEBHOOK, {"name": "hook", "integrations": ["twice"]},
+     "Set integration_ids to pick one"),
+    ("unknown integration in a webhook filter", WEBHOOK, {"name": "hook", "integrations": ["existing", "nowhere"]},
+     "integrations[1]: integration 'nowhere' not found"),
+    ("Jinja syntax error in a webhook template", WEBHOOK, {"name": "hook", "data": "{% raw %}{{ oops{% endraw %}"}, "Template Error"),
+    ("webhook rename onto a taken name", WEBHOOK, {"id": "{{ hook_id }}", "name": "taken-hook"}, "is taken by outgoing webhook"),
 ]
 
 
@@ -164,8 +179,12 @@ def test_bad_inputs_fail_with_their_messages_and_the_docs_table_is_current(oncal
     oncall.create_integration(name="twice", type="webhook", team_id=db)
     for dummy in range(2):
         oncall.api("POST", "routes/", json={"integration_id": existing["id"], "routing_regex": "same", "escalation_chain_id": None})
+    hook = {"url": "https://x.example", "http_method": "POST", "trigger_type": "escalation"}
+    hook_id = oncall.api("POST", "webhooks/", json=dict(hook, name="hook")).json()["id"]
+    oncall.api("POST", "webhooks/", json=dict(hook, name="taken-hook"))
     tasks = [{"name": what, module: options, "ignore_errors": True} for what, module, options, dummy in CASES]
-    play_vars = {"oncall_url": oncall.url, "default_route_id": existing["default_route"]["id"], "existing_id": existing["id"]}
+    play_vars = {"oncall_url": oncall.url, "default_route_id": existing["default_route"]["id"], "existing_id": existing["id"],
+                 "hook_id": hook_id}
     oncall.clear_log()
     play = playbook(tasks, play_vars=play_vars)
     assert play.rc == 0, play
