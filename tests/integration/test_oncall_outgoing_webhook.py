@@ -137,4 +137,3 @@ def test_whole_life_at_vvv_with_secrets_never_shown_and_every_task_within_its_bu
         {"authorization_header": None, "team": ops, "integration_filter": [prod, stage]},
     ]
     assert [hook["name"] for hook in oncall.list("webhooks/")] == ["elsewhere"]
-

@@ -122,8 +122,8 @@ def test_update_sends_the_changed_field_and_keeps_team_and_filter(oncall):
     prod = oncall.integration("prod")["id"]
     made = hook(oncall, team=ops, integration_filter=[prod], password=SECRET)
     result, dummy = run(oncall, name="w", webhook_url="https://new.example.com/hook", password="other")
-    assert oncall.sent() == [lookup("w"), ("PUT", "webhooks/%s/" % made["id"], {"url": "https://new.example.com/hook", "team": ops,
-                                                                                  "integration_filter": [prod]})]
+    put = {"url": "https://new.example.com/hook", "team": ops, "integration_filter": [prod]}
+    assert oncall.sent() == [lookup("w"), ("PUT", "webhooks/%s/" % made["id"], put)]
     assert result["outgoing_webhook"]["team"] == ops and result["outgoing_webhook"]["integration_filter"] == [prod]
     assert diff_of(result) == ({"name": "w", "team": ops, "url": URL, "password": MASK},
                                {"name": "w", "team": ops, "url": "https://new.example.com/hook", "password": MASK})
