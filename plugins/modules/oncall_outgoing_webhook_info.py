@@ -94,8 +94,9 @@ EXAMPLES = r"""
 RETURN = r"""
 outgoing_webhooks:
   description:
-    - The webhooks that match, in the server's order (creation), each as the API returns it, secrets masked
-      (C(****************)). Empty when none match.
+    - The webhooks that match, in the server's order (creation), each as the API returns it, with the keys of the
+      C(outgoing_webhook) that M(oncall.grafana.oncall_outgoing_webhook) returns, secrets masked (C(****************)).
+      Empty when none match.
   returned: always
   type: list
   elements: dict
@@ -108,28 +109,6 @@ outgoing_webhooks:
       description: The webhook's name.
       type: str
       sample: open-ticket
-    team:
-      description: The team's id, or null.
-      type: str
-      sample: TGD6H3A1Y5FCL
-    url:
-      description: The address OnCall calls.
-      type: str
-      sample: https://tickets.example.com/api/issues
-    trigger_type:
-      description: What makes OnCall call the webhook.
-      type: str
-      sample: escalation
-    integration_filter:
-      description: The ids of the integrations whose alert groups trigger it; null for every integration.
-      type: list
-      elements: str
-    password:
-      description: C(****************) when a password is set; V("") or null when none.
-      type: str
-    authorization_header:
-      description: C(****************) when an C(Authorization) header is set; V("") or null when none.
-      type: str
     params:
       description:
         - With O(export=true) only. The options that make M(oncall.grafana.oncall_outgoing_webhook) reproduce this webhook,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -25,6 +26,7 @@ import requests
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
+YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
 sys.path.insert(0, str(REPO / "tests" / "emulator"))
 
 from server import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
@@ -254,3 +256,32 @@ def runs_twice(playbook, tmp_path):
                 assert changed == [], changed
         return counts
     return run
+
+
+class DocPage:
+    """A page of docs/ whose playbook a test runs: its YAML blocks, and the request totals its text states."""
+
+    def __init__(self, name):
+        self.name = name
+        self.text = (REPO / "docs" / name).read_text()
+
+    def blocks(self):
+        """Every YAML block of the page, in order."""
+        return YAML_BLOCK.findall(self.text)
+
+    def playbook(self, title=None):
+        """The YAML block of the play named ``title``; the page's first block when None."""
+        blocks = self.blocks()
+        return blocks[0] if title is None else next(block for block in blocks if block.startswith("- name: %s\n" % title))
+
+    def totals(self, pattern):
+        """The two request totals that ``pattern`` (a regular expression with two number groups) finds in the page."""
+        match = re.search(pattern, self.text)
+        assert match, "docs/%s no longer states the totals its test checks" % self.name
+        return int(match.group(1)), int(match.group(2))
+
+
+@pytest.fixture
+def doc_page():
+    """DocPage, by the page's file name: ``doc_page("routing.md")``."""
+    return DocPage

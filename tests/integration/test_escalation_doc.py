@@ -7,35 +7,22 @@ counts the page states; the chain it declares really pages who it says."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 import requests
 
 from server import EmulatorServer  # pylint: disable=import-error
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "escalation.md"
 TOKEN = "escalation-token"
-
-
-def alert_path_playbook():
-    blocks = re.findall(r"```yaml\n(.*?)```", DOC.read_text(), re.DOTALL)
-    return next(block for block in blocks if "name: Platform alert path" in block)
-
-
-def stated_totals():
-    match = re.search(r"the first run takes (\d+) requests and the second (\d+), all reads", DOC.read_text())
-    assert match, "docs/escalation.md no longer states the totals this test checks"
-    return int(match.group(1)), int(match.group(2))
+TOTALS = r"the first run takes (\d+) requests and the second (\d+), all reads"
 
 
 @pytest.mark.emulator_only
-def test_alert_path_runs_twice_with_the_stated_request_counts(oncall, runs_twice):
-    first_total, second_total = stated_totals()
+def test_alert_path_runs_twice_with_the_stated_request_counts(oncall, runs_twice, doc_page):
+    page = doc_page("escalation.md")
+    first_total, second_total = page.totals(TOTALS)
     with EmulatorServer(token=TOKEN, teams=["Platform"], users=["alice", "bob"], schedules=["Platform primary"], rate_limit="100000/m",
                         host="127.0.0.1", port=0) as server:
-        counts = runs_twice(alert_path_playbook(), server, TOKEN)
+        counts = runs_twice(page.playbook("Platform alert path"), server, TOKEN)
         assert (sum(counts[0].values()), sum(counts[1].values())) == (first_total, second_total), counts
         assert set(counts[1]) == {"GET"}
         steps = requests.get(server.url + "/api/v1/escalation_policies/", headers={"Authorization": TOKEN}, timeout=10).json()["results"]

@@ -6,44 +6,28 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 import requests
 import yaml
 
 from server import EmulatorServer  # pylint: disable=import-error
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "routing.md"
 TOKEN = "routing-token"
+TOTALS = r"For the whole playbook: (\d+) requests the first time, (\d+) the second, 0 writes the second"
 
 
-def yaml_blocks():
-    return re.findall(r"```yaml\n(.*?)```", DOC.read_text(), re.DOTALL)
-
-
-def doc_playbook():
-    return yaml_blocks()[0]
-
-
-def stated_dry_run_routes():
-    """The check-mode diff of the routes, as the page shows it."""
-    block = next(block for block in yaml_blocks() if block.startswith("routes:"))
+def stated_dry_run_routes(page):
+    """The check-mode diff of the routes, as the page shows it (its YAML block that starts with ``routes:``)."""
+    block = next(block for block in page.blocks() if block.startswith("routes:"))
     return yaml.safe_load(block)["routes"]
 
 
-def stated_totals():
-    match = re.search(r"For the whole playbook: (\d+) requests the first time, (\d+) the second, 0 writes the second", DOC.read_text())
-    assert match, "docs/routing.md no longer states the totals this test checks"
-    return int(match.group(1)), int(match.group(2))
-
-
 @pytest.mark.emulator_only
-def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, runs_twice):
-    first_total, second_total = stated_totals()
+def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, runs_twice, doc_page):
+    page = doc_page("routing.md")
+    first_total, second_total = page.totals(TOTALS)
     with EmulatorServer(token=TOKEN, teams=["Platform"], rate_limit="100000/m", host="127.0.0.1", port=0) as server:
-        counts = runs_twice(doc_playbook(), server, TOKEN)
+        counts = runs_twice(page.playbook(), server, TOKEN)
         assert sum(counts[0].values()) == first_total and counts[0]["POST"] == 6
         assert sum(counts[1].values()) == second_total and set(counts[1]) == {"GET"}
         routes = requests.get(server.url + "/__emulator__/state", timeout=10).json()["routes"]
@@ -53,13 +37,14 @@ def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, runs_twic
 
 
 @pytest.mark.emulator_only
-def test_routing_doc_dry_run_on_a_fresh_server_shows_the_stated_routes_and_writes_nothing(oncall, playbook, tmp_path):
+def test_routing_doc_dry_run_on_a_fresh_server_shows_the_stated_routes_and_writes_nothing(oncall, playbook, doc_page, tmp_path):
+    page = doc_page("routing.md")
     with EmulatorServer(token=TOKEN, teams=["Platform"], rate_limit="100000/m", host="127.0.0.1", port=0) as server:
         path = tmp_path / "routing.yml"
-        path.write_text(doc_playbook())
+        path.write_text(page.playbook())
         play = playbook.file(path, env={"GRAFANA_ONCALL_URL": server.url, "GRAFANA_ONCALL_ACCESS_TOKEN": TOKEN}, check=True, diff=True)
         assert play.rc == 0, play
         integration = play.records[-1]["result"]
-        assert yaml.safe_load(integration["diff"]["after"])["routes"] == stated_dry_run_routes()
+        assert yaml.safe_load(integration["diff"]["after"])["routes"] == stated_dry_run_routes(page)
         log = requests.get(server.url + "/__emulator__/requests", timeout=10).json()["requests"]
         assert {entry["method"] for entry in log} == {"GET"}

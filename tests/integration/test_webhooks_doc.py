@@ -7,44 +7,32 @@ second time, with the request counts the page states; the chain's last step call
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 import requests
 
 from server import EmulatorServer  # pylint: disable=import-error
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 TOKEN = "webhooks-doc-token"
 TICKETS_TOKEN = "tickets-token-never-shown"
-
-
-def ticket_playbook():
-    blocks = re.findall(r"```yaml\n(.*?)```", DOC.read_text(), re.DOTALL)
-    return next(block for block in blocks if "name: Escalations that end in a ticket" in block)
-
-
-def stated_totals():
-    match = re.search(r"the first run takes (\d+) requests and the second (\d+), all reads", DOC.read_text())
-    assert match, "docs/webhooks.md no longer states the totals this test checks"
-    return int(match.group(1)), int(match.group(2))
+TOTALS = r"the first run takes (\d+) requests and the second (\d+), all reads"
 
 
 @pytest.mark.emulator_only
-def test_ticket_chain_dry_runs_then_runs_twice_with_the_stated_request_counts(oncall, playbook, runs_twice, tmp_path):
-    first_total, second_total = stated_totals()
+def test_ticket_chain_dry_runs_then_runs_twice_with_the_stated_request_counts(oncall, playbook, runs_twice, doc_page, tmp_path):
+    page = doc_page("webhooks.md")
+    first_total, second_total = page.totals(TOTALS)
+    ticket_chain = page.playbook("Escalations that end in a ticket")
     with EmulatorServer(token=TOKEN, teams=["Platform"], users=["alice"], schedules=["Platform primary"], rate_limit="100000/m",
                         host="127.0.0.1", port=0) as server:
         env = {"TICKETS_API_TOKEN": TICKETS_TOKEN}
         path = tmp_path / "dry-run.yml"
-        path.write_text(ticket_playbook())
+        path.write_text(ticket_chain)
         dry = playbook.file(path, check=True, diff=True, env=dict(env, GRAFANA_ONCALL_URL=server.url, GRAFANA_ONCALL_ACCESS_TOKEN=TOKEN))
         assert dry.rc == 0, dry
         assert any("outgoing webhook 'open-ticket' not found" in warning for warning in dry.last.get("warnings", [])), dry.last
         assert server.state.dump()["webhooks"] == [] and TICKETS_TOKEN not in dry.stdout
 
-        counts = runs_twice(ticket_playbook(), server, TOKEN, env=env)
+        counts = runs_twice(ticket_chain, server, TOKEN, env=env)
         assert (sum(counts[0].values()), sum(counts[1].values())) == (first_total, second_total), counts
         assert set(counts[1]) == {"GET"}
         api = requests.Session()
