@@ -130,15 +130,19 @@ class Runner:
         (collections / "grafana").symlink_to(REPO, target_is_directory=True)
         self.collections = workdir / "collections"
 
-    def run(self, server_url, tasks, play_vars=None, env=None, connection=True):
+    def run(self, server_url, tasks, play_vars=None, env=None, connection=True, inventory=None, forks=None, hosts="localhost"):
+        """ansible-playbook on localhost against `server_url`; with `inventory` (a path), on its `hosts` instead, each host's
+        connection taken from its host vars `oncall_url` / `oncall_token` (the layout of docs/many-stacks.md)."""
         self.counter += 1
         play = {
             "name": "bench",
-            "hosts": "localhost",
+            "hosts": hosts,
             "gather_facts": False,
-            "vars": dict({"ansible_python_interpreter": "{{ ansible_playbook_python }}"}, **(play_vars or {})),
+            "vars": dict({} if inventory else {"ansible_python_interpreter": "{{ ansible_playbook_python }}"}, **(play_vars or {})),
         }
-        if connection:
+        if inventory:
+            play["module_defaults"] = {"group/oncall.grafana.oncall": {"url": "{{ oncall_url }}", "token": "{{ oncall_token }}"}}
+        elif connection:
             play["module_defaults"] = {"group/oncall.grafana.oncall": {"url": server_url, "token": TOKEN}}
         play["tasks"] = tasks
         path = self.workdir / ("play%02d.yml" % self.counter)
@@ -155,11 +159,13 @@ class Runner:
             "ANSIBLE_RETRY_FILES_ENABLED": "0",
             "ANSIBLE_LOCAL_TEMP": str(self.workdir / "local-tmp"),
             "ANSIBLE_REMOTE_TMP": str(self.workdir / "remote-tmp"),
-            "BENCH_EMULATOR_URL": server_url,
+            "BENCH_EMULATOR_URL": server_url or "",
             "BENCH_RESULTS": str(results),
         })
         run_env.update(env or {})
-        command = [str(self.bin_dir / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(path)]
+        command = [str(self.bin_dir / "ansible-playbook")] + (["-i", str(inventory)] if inventory else ["-i", "localhost,", "-c", "local"])
+        command += ["-f", str(forks)] if forks else []
+        command.append(str(path))
         started = time.monotonic()
         proc = subprocess.run(command, env=run_env, cwd=str(self.workdir), capture_output=True, text=True, timeout=600, check=False)
         wall = time.monotonic() - started

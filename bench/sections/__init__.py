@@ -9,7 +9,7 @@ discovered, so that the order of the page is written down here.
 
 from __future__ import annotations
 
-from . import fleet, operations, pages, sizes, unchanged
+from . import fleet, operations, pages, sizes, stacks, unchanged
 
 SECTIONS = (
     operations.SECTION,  # 1. requests per operation
@@ -17,4 +17,5 @@ SECTIONS = (
     sizes.SECTION,  # 3. lookups as the server grows, 4. peak memory
     fleet.SECTION,  # 5. fleet: one task vs a loop
     pages.SECTION,  # 6. listings: pages one at a time vs at once
+    stacks.SECTION,  # 7. many stacks from one inventory: forks 1 vs forks N
 )
