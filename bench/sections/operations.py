@@ -10,7 +10,8 @@ from harness import Api, Section, describe, emulator, out, pages, table
 def operation_scenarios(ids):
     """(module, how, case, options, minimum, check_mode) in the order they run; each depends on the ones before."""
     # Info modules first, while the counts in ids hold.
-    return info_scenarios(ids) + integration_scenarios(ids) + chain_scenarios(ids) + route_scenarios(ids)
+    return (info_scenarios(ids) + integration_scenarios(ids) + integration_route_scenarios(ids) + chain_scenarios(ids) + route_scenarios(ids)
+            + webhook_scenarios(ids))
 
 
 def info_scenarios(ids):
@@ -24,6 +25,8 @@ def info_scenarios(ids):
         ("oncall_escalation_chain_info", "by name", "list", {"name": "bench-chain-a"}, 1, False),
         ("oncall_route_info", "by integration_id", "list", {"integration_id": ids["routed"]}, 1, False),
         ("oncall_route_info", "by integration name", "list", {"integration": "bench-routed"}, 2, False),
+        ("oncall_integration_info", "all, export (%d routes)" % ids["n_routes"], "list", {"export": True}, pages_int + pages(ids["n_routes"]), False),
+        ("oncall_outgoing_webhook_info", "all", "list", {}, 1, False),
     ]
 
 
@@ -51,6 +54,41 @@ def integration_scenarios(ids):
         ("oncall_integration", "by id", "update", {"id": ids["int_byid"], "description_short": "v2"}, 2, False),
         ("oncall_integration", "by id", "delete", {"id": ids["int_byid"], "state": "absent"}, 2, False),
         ("oncall_integration", "by id", "absent, missing", {"id": ids["int_byid"], "state": "absent"}, 1, False),
+    ]
+
+
+def integration_route_scenarios(ids):
+    """oncall_integration managing its routes (`routes`: exactly these, in this order)."""
+    two = [{"routing_regex": "first", "escalation_chain_id": ids["chain_a"]}, {"routing_regex": "second"}]
+    task = {"name": "bench-int-routes", "type": "webhook"}
+    return [
+        ("oncall_integration", "+ 2 routes, chain id", "create (check mode)", dict(task, routes=two), 1, True),
+        ("oncall_integration", "+ 2 routes, chain id", "create", dict(task, routes=two), 4, False),
+        ("oncall_integration", "+ 2 routes, chain id", "unchanged", dict(task, routes=two), 2, False),
+        ("oncall_integration", "+ 2 routes, chain id", "second route to the top", dict(task, routes=two[::-1]), 3, False),
+        ("oncall_integration", "+ 2 routes, chain id", "a route's chain changed",
+         dict(task, routes=[two[1], dict(two[0], escalation_chain_id=ids["chain_b"])]), 3, False),
+        ("oncall_integration", "+ 2 routes, chain id", "routes: [] deletes both", dict(task, routes=[]), 4, False),
+        ("oncall_integration", "+ 2 routes, chain id", "delete", dict(task, state="absent"), 2, False),
+    ]
+
+
+def webhook_scenarios(ids):
+    hook = {"name": "bench-hook", "webhook_url": "https://tickets.example.com/api/issues", "trigger_type": "escalation", "http_method": "POST"}
+    named = dict(hook, integrations=["bench-routed"], team="ops")
+    secret = dict(hook, authorization_header="Bearer bench-secret")
+    return [
+        ("oncall_outgoing_webhook", "name, ids only", "create (check mode)", hook, 1, True),
+        ("oncall_outgoing_webhook", "name, ids only", "create", hook, 2, False),
+        ("oncall_outgoing_webhook", "name, ids only", "unchanged", hook, 1, False),
+        ("oncall_outgoing_webhook", "name, ids only", "update (data)", dict(hook, data="{}"), 2, False),
+        ("oncall_outgoing_webhook", "+ integration and team names", "update", named, 4, False),
+        ("oncall_outgoing_webhook", "+ integration and team names", "unchanged", named, 3, False),
+        ("oncall_outgoing_webhook", "+ a secret", "set it", dict(secret, integration_ids=[ids["routed"]], team_id=ids["team_ops"]), 2, False),
+        ("oncall_outgoing_webhook", "+ a secret", "unchanged (update_secrets: on_create)",
+         dict(secret, integration_ids=[ids["routed"]], team_id=ids["team_ops"]), 1, False),
+        ("oncall_outgoing_webhook", "name, ids only", "delete", {"name": "bench-hook", "state": "absent"}, 2, False),
+        ("oncall_outgoing_webhook", "name, ids only", "absent, missing", {"name": "bench-hook", "state": "absent"}, 1, False),
     ]
 
 
@@ -121,6 +159,7 @@ def setup_objects(api):
     }
     ids["n_integrations"] = api.count("integrations/")
     ids["n_chains"] = api.count("escalation_chains/")
+    ids["n_routes"] = api.count("routes/")
     return ids
 
 
@@ -186,7 +225,9 @@ public API: one lookup to know whether the object exists and what it holds (a fi
 object's `GET /<id>/`, or for routes the integration's routes listing), one request per name to turn into
 an id (`team`, `escalation_chain`, `slack.channel`, `integration`: the API returns ids only, so a name
 cannot be compared without asking), plus the writes; listings need one request per page of 100 (the page
-size the client asks for). Filtering integrations by team must list every page: the server's `team_id`
+size the client asks for). An integration whose task lists its `routes` adds its routes listing to its lookup
+(none when the integration is new: it has no routes yet) and one write per route created, moved, changed or
+deleted; the export lists every route too, to put each integration's routes in its `params`. Filtering integrations by team must list every page: the server's `team_id`
 filter answers HTTP 500 on self-hosted OnCall, so the team is picked on the client side. (The engine
 caps only the page size it *reports*, not the page it serves, so a bigger `perpage` could fetch a list in
 fewer requests; the client asks for 100, and the minimum is counted at that page size.)
