@@ -227,10 +227,11 @@ an id (`team`, `escalation_chain`, `slack.channel`, `integration`: the API retur
 cannot be compared without asking), plus the writes; listings need one request per page of 100 (the page
 size the client asks for). An integration whose task lists its `routes` adds its routes listing to its lookup
 (none when the integration is new: it has no routes yet) and one write per route created, moved, changed or
-deleted; the export lists every route too, to put each integration's routes in its `params`. Filtering integrations by team must list every page: the server's `team_id`
-filter answers HTTP 500 on self-hosted OnCall, so the team is picked on the client side. (The engine
-caps only the page size it *reports*, not the page it serves, so a bigger `perpage` could fetch a list in
-fewer requests; the client asks for 100, and the minimum is counted at that page size.)
+deleted; the export lists every route too, to put each integration's routes in its `params`. Filtering
+integrations by team must list every page: the server's `team_id` filter answers HTTP 500 on self-hosted
+OnCall, so the team is picked on the client side. (The engine caps only the page size it *reports*, not
+the page it serves, so a bigger `perpage` could fetch a list in fewer requests; the client asks for 100,
+and the minimum is counted at that page size.)
 %(over)s
 
 %(ops_text)s

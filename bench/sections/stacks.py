@@ -17,8 +17,6 @@ import yaml
 from harness import RATE_LIMIT, Section, out, table
 from server import EmulatorServer  # pylint: disable=import-error
 
-from .sizes import integer_list
-
 TEMPLATES = {"grouping_key": "{{ payload.fingerprint }}"}
 
 
