@@ -151,7 +151,8 @@ notes:
   - An option left out is not managed. For text options, V("") means none; for O(team_id), no team; for O(integrations) and
     O(integration_ids), V([]) means every integration.
   - The result and the diff show secrets as OnCall does - C(****************) for a value, V("") or null for none - and a secret sent
-    again over one already set (O(update_secrets=always)) as C(**************** (sent again, update_secrets=always)).
+    again over one already set (O(update_secrets=always)) as C(****************) followed by C(sent again, update_secrets=always)
+    in parentheses.
   - If a create's outcome is unknown (timeout, connection lost), the module looks the webhook up before sending it again, so
     one task never makes two webhooks. Two runs creating the same webhook at once both succeed.
   - Webhooks made in the web UI from a preset other than the advanced one cannot be changed through the API; OnCall refuses
