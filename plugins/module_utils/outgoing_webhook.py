@@ -313,6 +313,11 @@ class OutgoingWebhook(Resource):
         return masked(apply_changes(plan.current, plan.changes))
 
     def result(self, plan, obj, before, after, subject):
+        for view in (before, after):
+            if isinstance(view, dict) and view.get("integration_filter"):
+                # A set, which OnCall reads back in the integrations' creation order: check mode cannot know that order, so
+                # the diff shows it sorted on both sides, the same in a dry run and a real one.
+                view["integration_filter"] = sorted(view["integration_filter"])
         for key in SECRETS:
             if plan.current is not None and plan.current.get(key) == MASK and plan.changes.get(key):
                 # Sent again over a secret that reads back the same mask: the diff says so, or it would show no change.

@@ -103,8 +103,8 @@ def test_whole_life_at_vvv_with_secrets_never_shown_and_every_task_within_its_bu
     assert made["data"] == '{"title": "{{ alert_group.title }}"}' and made["headers"] == '{"X-Source": "oncall"}'
     assert unchanged["changed"] is False and unchanged["outgoing_webhook"] == made
     assert moved["changed"] is True and moved["outgoing_webhook"]["team"] == ops and moved["outgoing_webhook"]["integration_filter"] == [prod, stage]
-    assert diff_of(moved) == ({"name": "W", "team": ops, "url": "https://tickets.example.com/new", "integration_filter": [prod, stage]},
-                              {"name": "W", "team": ops, "url": "https://tickets.example.com/v2", "integration_filter": [prod, stage]})
+    assert diff_of(moved) == ({"name": "W", "team": ops, "url": "https://tickets.example.com/new", "integration_filter": sorted([prod, stage])},
+                              {"name": "W", "team": ops, "url": "https://tickets.example.com/v2", "integration_filter": sorted([prod, stage])})
     assert on_create["changed"] is False
     assert always["changed"] is True and diff_of(always)[1]["password"] == MASK + " (sent again, update_secrets=always)"
     assert cleared["changed"] is True and cleared["outgoing_webhook"]["authorization_header"] is None

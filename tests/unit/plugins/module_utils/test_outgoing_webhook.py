@@ -169,6 +169,27 @@ def test_integration_filter_is_a_set(oncall):
     assert writes(oncall) == [("PUT", "webhooks/%s/" % made["id"], {"integration_filter": None, "team": None})]
 
 
+def integrations_out_of_id_order(oncall):
+    """Two integration ids, the first created first but sorting after the second (OnCall reads a filter back in creation order)."""
+    made = [oncall.integration("i0")["id"]]
+    while sorted(made) == made:
+        made.append(oncall.integration("i%d" % len(made))["id"])
+    return made[0], made[-1]
+
+
+def test_check_mode_shows_the_integration_filter_diff_the_real_run_shows(oncall):
+    older, newer = integrations_out_of_id_order(oncall)
+    task = dict(MINIMAL, name="w", integration_ids=[newer, older])
+    preview, dummy = run(oncall, check_mode=True, **task)
+    created, dummy = run(oncall, **task)
+    assert created["outgoing_webhook"]["integration_filter"] == [older, newer]
+    assert preview["diff"] == created["diff"]
+    hook(oncall, "v")
+    preview, dummy = run(oncall, check_mode=True, name="v", integration_ids=[newer, older])
+    updated, dummy = run(oncall, name="v", integration_ids=[newer, older])
+    assert preview["diff"] == updated["diff"]
+
+
 def test_an_integration_name_in_two_teams_fails_pointing_at_integration_ids(oncall):
     for team in ("ops", "db"):
         oncall.integration("twice", team_id=oncall.team_id(team))
