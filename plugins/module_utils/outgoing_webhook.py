@@ -229,7 +229,7 @@ class OutgoingWebhook(Resource):
         for field, value in options.fields.items():
             if isinstance(value, dict):
                 # Sent as JSON text; the server's own text stands when it holds the same object, whatever its spacing.
-                desired[field] = same_or(current.get(field), json.dumps(value), parsed(current.get(field)) == value)
+                desired[field] = same_or(current.get(field), json.dumps(value), same_json(parsed(current.get(field)), value))
             elif field == "username":
                 # "" and null both mean no user name, and read back as sent.
                 desired[field] = same_or(current.get(field), value or None, not value and not current.get(field))
@@ -323,6 +323,11 @@ class OutgoingWebhook(Resource):
                 # Sent again over a secret that reads back the same mask: the diff says so, or it would show no change.
                 after[key] = RESENT
         return super().result(plan, obj, before, after, subject)
+
+
+def same_json(one, other):
+    """Whether two JSON values are the same, key order aside. Not ``==``: Python holds true equal to 1 (and to 1.0)."""
+    return json.dumps(one, sort_keys=True) == json.dumps(other, sort_keys=True)
 
 
 def parsed(text):
