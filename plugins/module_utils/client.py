@@ -447,6 +447,11 @@ class OnCallClient:
     def _redact(self, text):
         return redact(text, self._secrets)
 
+    def hide(self, secrets):
+        """Redact these values too from every message built from an answer, as the token is (a task's write-only
+        secrets, which a careless server or proxy may quote back)."""
+        self._secrets.extend(secret for secret in secrets if secret)
+
     # ------------------------------------------------------------------ helpers the resources use
 
     def get(self, path, params=None):

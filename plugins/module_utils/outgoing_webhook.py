@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, replace
 
 from ansible_collections.oncall.grafana.plugins.module_utils.diff import apply_changes
-from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError, OnCallError, redact
+from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallError
 from ansible_collections.oncall.grafana.plugins.module_utils.ids import (
     INTEGRATION_ID,
     TEAM_ID,
@@ -184,13 +184,6 @@ def masked(obj):
     return dict(obj, **{key: MASK for key in SECRETS if obj.get(key)})
 
 
-def without_secrets(exc, secrets):
-    """``exc`` with the task's secrets cut out of its message, should a server or proxy quote the request back."""
-    if not any(secret and secret in exc.message for secret in secrets):
-        return exc
-    return OnCallAPIError(exc.method, exc.path, exc.status, redact(exc.message, secrets), outcome_unknown=exc.outcome_unknown, created=exc.created)
-
-
 class OutgoingWebhook(Resource):
     path = WEBHOOK.path
     result_key = "outgoing_webhook"
@@ -201,7 +194,10 @@ class OutgoingWebhook(Resource):
     exists_message = "The fields name, organization must make a unique set."
 
     def normalize(self, options):
-        return webhook_options(options)
+        normalized = webhook_options(options)
+        # No error quotes them back, should a server or proxy echo the request: the client redacts them like its token.
+        self.client.hide(normalized.secrets.values())
+        return normalized
 
     def resolve(self, options):
         if options.state == "absent":
@@ -293,18 +289,6 @@ class OutgoingWebhook(Resource):
         # A PUT that leaves out team moves the webhook to no team, and one without integration_filter clears it.
         keep = {key: plan.desired.get(key, plan.current.get(key)) for key in ("team", "integration_filter")}
         return dict(plan.changes, **keep)
-
-    def write_create(self, plan):
-        try:
-            return super().write_create(plan)
-        except OnCallAPIError as exc:
-            raise without_secrets(exc, plan.options.secrets.values()) from None
-
-    def write_update(self, plan):
-        try:
-            return super().write_update(plan)
-        except OnCallAPIError as exc:
-            raise without_secrets(exc, plan.options.secrets.values()) from None
 
     def predict_created(self, plan):
         return masked(dict(CREATED, **self.create_body(plan)))

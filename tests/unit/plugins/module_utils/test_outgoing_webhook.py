@@ -263,11 +263,13 @@ def test_check_mode_never_shows_a_secret_and_writes_nothing(oncall):
     assert writes(oncall) == []
 
 
-def test_an_error_quoting_the_request_back_never_shows_a_secret(oncall):
-    hook(oncall)
-    oncall.add_fault("PUT", r"^/api/v1/webhooks/", kind="status", status=400, body="echo")
-    error = fails(oncall, name="w", password=SECRET, authorization_header=TOKEN)
-    assert isinstance(error, OnCallAPIError) and "Could not process request PUT" in str(error)
+@pytest.mark.parametrize("method, status", [("PUT", 400), ("POST", 400), ("POST", 500)])
+def test_an_error_quoting_the_request_back_never_shows_a_secret(oncall, method, status):
+    if method == "PUT":
+        hook(oncall)
+    oncall.add_fault(method, r"^/api/v1/webhooks/", kind="status", status=status, body="echo")
+    error = fails(oncall, name="w", password=" %s " % SECRET, authorization_header=TOKEN, **MINIMAL)
+    assert isinstance(error, OnCallAPIError) and "Could not process request %s" % method in str(error)
     assert SECRET not in str(error) and TOKEN not in str(error)
 
 
