@@ -350,6 +350,11 @@ def list_outgoing_webhooks(params, client, names):
             names.warn("params leave out the secrets of %s: OnCall never returns them. Applied back to this server, params keep "
                        "them; to create these webhooks anywhere else, add password and authorization_header from your vault"
                        % ", ".join(repr(name) for name in holders))
+        for item in items:
+            if len(item["name"]) > NAME_MAX and names.warn is not None:
+                # Made in the web UI or by another tool: the module's own limit would refuse the exported params.
+                names.warn("params of %r will be refused by oncall_outgoing_webhook: its name is %d characters long, more than %d; "
+                           "rename it (by id) to a shorter name first" % (item["name"], len(item["name"]), NAME_MAX))
     return {"changed": False, "outgoing_webhooks": items}
 
 

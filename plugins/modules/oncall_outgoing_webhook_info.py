@@ -48,6 +48,8 @@ notes:
   - Exported C(params) never carry a secret. Applied back to the same server they keep the secrets the webhooks have; to
     create the webhooks on another server, add C(password) and C(authorization_header) (from a vault) to the webhooks that
     RV(outgoing_webhooks[].secrets_left_out) names. The module warns when an export leaves secrets out.
+  - A webhook whose name is longer than 77 characters (made in the web UI) is exported with a warning, because
+    M(oncall.grafana.oncall_outgoing_webhook) refuses such a name; rename it by id first.
 seealso:
   - module: oncall.grafana.oncall_outgoing_webhook
   - plugin: oncall.grafana.to_unsafe_yaml

@@ -75,3 +75,14 @@ def test_export_leaves_secrets_out_says_so_and_applies_back_unchanged_for_one_re
         params = ansible_params(OUTGOING_WEBHOOK_ARGUMENT_SPEC, **item["params"])
         assert OutgoingWebhook(params, oncall.client()).run()["changed"] is False
         assert len(oncall.log()) == 1
+
+
+def test_export_of_a_name_the_module_refuses_says_so(oncall):
+    long_name = "n" * 80
+    oncall.api("POST", "webhooks/", {"name": long_name, "url": "https://x.example", "http_method": "POST", "trigger_type": "escalation"})
+    result, warnings = listing(oncall, export=True)
+    [item] = result["outgoing_webhooks"]
+    with pytest.raises(OnCallError, match="name is 80 characters long"):
+        OutgoingWebhook(ansible_params(OUTGOING_WEBHOOK_ARGUMENT_SPEC, **item["params"]), oncall.client())
+    assert warnings == ["params of %r will be refused by oncall_outgoing_webhook: its name is 80 characters long, more than 77; "
+                        "rename it (by id) to a shorter name first" % long_name]
