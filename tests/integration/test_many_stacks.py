@@ -37,6 +37,12 @@ def documented_files():
     return files
 
 
+def vault_file(stack):
+    """Where the page keeps a stack's encrypted token (it shows the EU stack's file, before encryption)."""
+    shown = re.search(r"^# (\S+)/eu/vault\.yml, before `ansible-vault encrypt", DOC.read_text(), re.MULTILINE).group(1)
+    return "%s/%s/vault.yml" % (shown, stack)
+
+
 class Stack:
     """One emulated stack: its server, token and request log."""
 
@@ -80,7 +86,8 @@ def write_project(root, stacks, token_of=None):
     password = root / "vault-password"
     password.write_text(VAULT_PASSWORD + "\n")
     for name, stack in stacks.items():
-        vault = root / "inventory" / "host_vars" / name / "vault.yml"
+        vault = root / vault_file(name)
+        vault.parent.mkdir(parents=True, exist_ok=True)
         vault.write_text('vault_oncall_token: "%s"\n' % token_of.get(name, stack.token))
         subprocess.run([str(Path(sys.executable).parent / "ansible-vault"), "encrypt", "--encrypt-vault-id", name,
                         "--vault-id", "%s@%s" % (name, password), str(vault)], check=True, capture_output=True)
@@ -163,3 +170,18 @@ def test_a_wrong_token_fails_that_stack_only_after_one_request(oncall, playbook,
     assert re.search(r"ap\s+: ok=0 .*failed=1", play.stdout) and re.search(r"eu\s+: ok=2 .*failed=0", play.stdout)
     for name in ("eu", "us"):
         check_own_ids(stacks[name])
+
+
+def test_the_inventory_loads_without_any_vault_secret_and_holds_no_token(tmp_path, stacks):
+    """AWX imports an inventory source sourced from a project as ansible-inventory --list --export does, with the
+    inventory file's directory as playbook directory, and without any vault secret (an inventory source takes no
+    Vault credential): the inventory and the vars files next to it must load so, and what it imports must hold no
+    token (AWX keeps it as plain variables). The tokens are read by ansible-playbook when the job runs, where the job
+    template's Vault credentials decrypt them."""
+    root = tmp_path / "oncall"
+    write_project(root, stacks)
+    inventory = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "--list", "--export", "-i", "inventory/stacks.yml",
+                                "--playbook-dir", "inventory"], cwd=str(root), capture_output=True, text=True, timeout=120, check=False)
+    assert inventory.returncode == 0, inventory.stderr
+    assert not any(stack.token in inventory.stdout for stack in stacks.values())
+    assert "vault_oncall_token" not in inventory.stdout
