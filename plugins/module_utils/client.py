@@ -188,8 +188,9 @@ class _ListingGate:
 
     A page answered 429 closes the gate for as long as it waits the time the server asked for; every other page
     sends nothing new until all such waits are over. The others wait on the gate, not on a clock of their own,
-    so the server's wait is waited once, not once per page. Once the listing ends (a page failed, or the pages
-    left are not needed), pages still waiting at the gate give up without sending.
+    so the server's wait is waited once, not once per page. Once the listing ends (a page failed, the pages
+    left are not needed, or the caller was interrupted), pages still waiting, at the gate or out a wait of their
+    own before a retry, give up without sending: the listing ends then, not when their waits would have.
     """
 
     def __init__(self):
@@ -220,6 +221,15 @@ class _ListingGate:
                 self._waits -= 1
                 self._cond.notify_all()
 
+    def pause(self, seconds, sleep=None):
+        """Wait ``seconds`` before a retry, or less when the listing stops meanwhile. ``sleep``: a test's stand-in for
+        the clock, which waits its own way."""
+        if sleep is not None:
+            sleep(seconds)
+            return
+        with self._cond:
+            self._cond.wait_for(lambda: self.stopped, seconds)
+
     def stop(self, failure=None):
         with self._cond:
             self.stopped = True
@@ -235,7 +245,7 @@ class OnCallClient:
     """
 
     def __init__(self, url, token, grafana_url=None, validate_certs=True, ca_path=None, timeout=30,
-                 retries=5, max_retry_delay=120, on_retry=None, sleep=time.sleep, session=None,
+                 retries=5, max_retry_delay=120, on_retry=None, sleep=None, session=None,
                  max_concurrent_requests=DEFAULT_MAX_CONCURRENT_REQUESTS):
         if not token:
             raise OnCallError("token is required: set the token option or the GRAFANA_ONCALL_ACCESS_TOKEN environment variable")
@@ -265,6 +275,7 @@ class OnCallClient:
         self.max_concurrent_requests = max_concurrent_requests
         self.on_retry = on_retry
         self._on_retry_lock = threading.Lock()  # pages of a listing may retry at the same time; one message at a time
+        # None: waits before a retry are timed waits on the listing's gate, which a stop of the listing cuts short.
         self.sleep = sleep
         #: whether the server was reached once in this task (it answered, or it took a request): a refusal after that is a
         #: passing fault (a restart), before it a wrong URL
@@ -338,7 +349,7 @@ class OnCallClient:
                 rate_limited = response.status_code == 429
             attempt += 1
             with gate.closed_if(rate_limited):
-                self._wait(method, shown, reason, attempt, delay)
+                self._wait(method, shown, reason, attempt, delay, gate)
 
     def _send(self, method, url, params, body):
         if method == "POST":
@@ -389,12 +400,12 @@ class OnCallClient:
                                  % strip_userinfo(response.headers.get("Location", "(no Location header)")))
         return None
 
-    def _wait(self, method, shown, reason, attempt, delay):
+    def _wait(self, method, shown, reason, attempt, delay, gate):
         if self.on_retry is not None:
             with self._on_retry_lock:
                 self.on_retry("%s %s: %s, retry %d of %d in %.1f s" % (method, shown, reason, attempt, self.retries, delay))
         if delay > 0:
-            self.sleep(delay)
+            gate.pause(delay, self.sleep)
 
     def _describe_transport_error(self, kind, exc):
         if kind == "tls":
@@ -526,8 +537,9 @@ class OnCallClient:
                     raise gate.failure  # the page gave up because of that one
                 yield number, future.result()
         finally:
-            # Also when the caller stops early (the pages left are past the end) or a page failed: pages not started
-            # are dropped, pages waiting at the gate give up, pages in flight end before the task goes on.
+            # Also when the caller stops early (the pages left are past the end), a page failed, or the caller was
+            # interrupted: pages not started are dropped, pages waiting (at the gate, or before a retry) give up, pages
+            # in flight end (within timeout) before the task goes on.
             gate.stop()
             executor.shutdown(wait=True, cancel_futures=True)
 

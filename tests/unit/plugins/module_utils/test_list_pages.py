@@ -18,7 +18,7 @@ from ansible_collections.oncall.grafana.plugins.module_utils import client as cl
 from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCallClient
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import (
-    BASE, DJANGO_500, TOKEN, Harness, paged_server, response, transport_error)
+    BASE, DJANGO_500, TOKEN, FakeSession, Harness, paged_server, response, transport_error)
 
 THROTTLED = {"detail": "Request was throttled. Expected available in 7 seconds."}
 HOLD = 5.0  # the longest a scripted answer waits for other pages; only a wrong client ever waits that long
@@ -315,3 +315,70 @@ def test_a_session_made_by_the_client_pools_as_many_connections_as_pages_in_flig
     client = OnCallClient(BASE, TOKEN, max_concurrent_requests=16)
     assert client.session.get_adapter(BASE).poolmanager.connection_pool_kw["maxsize"] == 16
     assert OnCallClient(BASE, TOKEN).session.get_adapter(BASE).poolmanager.connection_pool_kw["maxsize"] == 10
+
+
+# ------------------------------------------------------------------ ending a listing: no page left waiting, no thread left
+
+
+NOT_FOUND = {"detail": "Not found."}
+
+
+def page_threads():
+    return [thread for thread in threading.enumerate() if thread.name.startswith("oncall-page")]
+
+
+def waiting_listing(script_4):
+    """A listing with the client's own clock, whose page 3 is asked to wait 100 s (a real wait: no test stand-in), and
+    whose page 4 answers ``script_4`` once page 3's wait has begun; the server sees pages 2 to 5 in flight first."""
+    server = Server(1250, script={3: [response(429, THROTTLED, headers={"Retry-After": "100"})], 4: script_4})
+    waiting = threading.Event()
+    messages = []
+
+    def on_retry(message):
+        messages.append(message)
+        server.signal(waiting)
+    server.before_answer = lambda number: number == 1 or server.wait_for(
+        lambda: server.peak >= 4 if number == 3 and server.script[3] else waiting.is_set())
+    client = OnCallClient(BASE, TOKEN, session=FakeSession(responder=server), on_retry=on_retry)
+    return client, server, waiting
+
+
+def ended_in_time(action):
+    """Run ``action`` on a thread; whether it ended (HOLD is far below the 100 s a page was asked to wait). What it
+    raised, or returned, is kept in the list returned too."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(action())
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            outcome.append(exc)
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    runner.join(HOLD)
+    return not runner.is_alive(), outcome
+
+
+def test_a_failing_page_ends_the_wait_of_a_page_refused_meanwhile():
+    client, server, dummy = waiting_listing([response(404, NOT_FOUND)])
+    ended, outcome = ended_in_time(lambda: client.list_all("integrations/"))
+    assert ended, "the listing waited out page 3's 100 s after page 4 had failed"
+    assert isinstance(outcome[0], OnCallAPIError) and str(outcome[0]).startswith("GET /api/v1/integrations/?perpage=100&page=4 failed with HTTP 404")
+    assert page_threads() == []
+
+
+@pytest.mark.parametrize("end", ["close", "interrupt"])
+def test_a_listing_left_early_ends_the_pages_waiting_and_their_threads(end):
+    client, server, waiting = waiting_listing([])
+    pages = client._pages("integrations/", {"perpage": 100}, range(2, 14))  # pylint: disable=protected-access
+    assert next(pages)[0] == 2
+    assert server.wait_for(waiting.is_set)
+    if end == "close":  # the caller has what it needs (the last page came early)
+        ended, dummy = ended_in_time(pages.close)
+    else:  # Ctrl-C, or any exception, in the caller's thread while it waits for a page
+        ended, outcome = ended_in_time(lambda: pages.throw(KeyboardInterrupt()))
+        assert ended and isinstance(outcome[0], KeyboardInterrupt)
+    assert ended, "the listing waited out page 3's 100 s after it was left"
+    assert page_threads() == []
+    # The refused page gave up without being asked again.
+    assert [call.params.get("page") for call in client.session.calls].count(3) == 1
