@@ -50,7 +50,8 @@ options:
     type: bool
     default: false
 notes:
-  - Without O(id) or O(name), the whole organization is listed with C(perpage=100), one request per page.
+  - Without O(id) or O(name), the whole organization is listed with C(perpage=100), one request per page; the pages after
+    the first are asked at once, at most O(max_concurrent_requests) in flight.
   - With O(export=true), the routes are read too - one listing per exported integration, or one listing of every route
     when that costs fewer requests.
   - The exported templates are OnCall Jinja. Written to a vars file with plain C(to_nice_yaml), Ansible would render
