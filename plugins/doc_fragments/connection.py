@@ -73,7 +73,8 @@ options:
       - Applies to every listing of more than one page, for example all the integrations or routes of an organization
         (M(oncall.grafana.oncall_integrations), or an info module without a filter). Other requests are sent one at a time.
       - A rate-limit answer (HTTP 429) on any page stops new page requests until the wait it asks for is over; the refused
-        pages are then asked again (see O(retries) and O(max_retry_delay)). A page that fails fails the task.
+        pages are then asked again, and the rest of that listing one page at a time, so that pages do not spend their
+        retries refusing each other (see O(retries) and O(max_retry_delay)). A page that fails fails the task.
       - The requests count against the same rate limit (300 a minute per token on OnCall) whatever this value.
         V(1) asks the pages one after the other.
     type: int

@@ -188,7 +188,9 @@ class _ListingGate:
 
     A page answered 429 closes the gate for as long as it waits the time the server asked for; every other page
     sends nothing new until all such waits are over. The others wait on the gate, not on a clock of their own,
-    so the server's wait is waited once, not once per page. Once the listing ends (a page failed, the pages
+    so the server's wait is waited once, not once per page. From then on the pages go one at a time, as they
+    would one after another: after its wait a rate limit frees a slot or two, not one per page in flight, and
+    pages sent together would spend their retries refusing each other. Once the listing ends (a page failed, the pages
     left are not needed, or the caller was interrupted), pages still waiting, at the gate or out a wait of their
     own before a retry, give up without sending: the listing ends then, not when their waits would have.
     """
@@ -196,15 +198,28 @@ class _ListingGate:
     def __init__(self):
         self._cond = threading.Condition()
         self._waits = 0  # pages waiting out a 429 now
+        self._sending = 0  # requests sent and not yet answered
+        self._one_at_a_time = False  # since a 429
         self.stopped = False
         self.failure = None  # the first page error, raised in the place of pages that were stopped because of it
 
-    def enter(self):
-        """Return when a request may be sent; raise _Stopped when the listing has ended."""
+    def _may_send(self):
+        return not self._waits and not (self._one_at_a_time and self._sending)
+
+    @contextlib.contextmanager
+    def sending(self):
+        """Around one request: enter when it may be sent (raise _Stopped when the listing has ended), leave once answered."""
         with self._cond:
-            self._cond.wait_for(lambda: self.stopped or not self._waits)
+            self._cond.wait_for(lambda: self.stopped or self._may_send())
             if self.stopped:
                 raise _Stopped()
+            self._sending += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._sending -= 1
+                self._cond.notify_all()
 
     @contextlib.contextmanager
     def closed_if(self, rate_limited):
@@ -214,6 +229,7 @@ class _ListingGate:
             return
         with self._cond:
             self._waits += 1
+            self._one_at_a_time = True
         try:
             yield
         finally:
@@ -334,10 +350,10 @@ class OnCallClient:
         shown = self.display_path(path, params)
         attempt = 0
         while True:
-            gate.enter()
             rate_limited = False
             try:
-                response = self._send(method, url, params, body)
+                with gate.sending():
+                    response = self._send(method, url, params, body)
             except requests.exceptions.RequestException as exc:
                 reason, delay = self._retry_after_transport_error(method, shown, exc, attempt)
             else:

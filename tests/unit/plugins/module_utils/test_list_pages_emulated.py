@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.oncall.grafana.plugins.module_utils.client import OnCallClient
 from ansible_collections.oncall.grafana.plugins.module_utils.errors import OnCallAPIError
+from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.emulated import TOKEN, start_server
 from ansible_collections.oncall.grafana.tests.unit.plugins.module_utils.http_fakes import SleepRecorder
 
 INTEGRATIONS = r"^/api/v1/integrations/?$"
@@ -82,6 +84,22 @@ def test_429_on_a_middle_page_is_waited_out_once_and_the_page_asked_again(seeded
     assert messages == ["GET /api/v1/integrations/?perpage=100&page=3: HTTP 429, retry 1 of 5 in 2.0 s"]
     assert [status for page, status in pages_sent(seeded) if page == 3] == [429, 200]
     assert len(seeded.log()) == 12
+
+
+def test_pages_of_a_listing_whose_rate_limit_has_run_out_go_one_at_a_time_and_keep_their_retries():
+    """A limit of one request a second, spent by the first page (about 10 s of real waits: the server's own clock).
+    After its wait such a limit frees one slot, not one per page in flight: pages asked again together would refuse
+    each other, each refusal a retry of its page, until one had none left and failed a listing that one page after
+    another completes."""
+    server = start_server(rate_limit="1/1s", seed_integrations=1050)
+    try:
+        messages = []
+        assert len(OnCallClient(server.url, TOKEN, on_retry=messages.append).list_all("integrations/")) == 1050
+        refused = [int(entry["query"].get("page", 1)) for entry in server.state.requests if entry["status"] == 429]
+        # Each page refused once, and the pages in flight when the first refusal came, at most once more.
+        assert len(refused) <= 10 + 3 and all(refused.count(page) <= 2 for page in refused)
+    finally:
+        server.stop()
 
 
 def test_a_page_answered_500_fails_the_listing_with_the_error_of_one_page_after_another(seeded):
