@@ -4,9 +4,11 @@
 
 """Playbook tests: the real ansible-playbook against the local OnCall emulator (or a real OnCall).
 
-Set ONCALL_TEST_URL and ONCALL_TEST_TOKEN to run against a real server instead: every object the tests
-make carries a per-run name prefix and is deleted at the end; tests that need the emulator's request
-log or control endpoints are skipped.
+The playbooks reach the server through a recording proxy (recording_proxy.py) whose log the tests count and
+check requests with, so the same tests run against any server. Set ONCALL_TEST_URL and ONCALL_TEST_TOKEN to run
+against a real server instead: every object the tests make carries a per-run name prefix and is deleted at the
+end; only tests that need the emulator's fault controls or their own emulators (marked emulator_only, with the
+reason) are skipped, and tests that need Slack, teams or users the server lacks say so and skip.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ REPO = Path(__file__).resolve().parents[2]
 YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
 sys.path.insert(0, str(REPO / "tests" / "emulator"))
 
+sys.path.insert(0, str(REPO / "tests" / "integration"))
+
 from server import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+from recording_proxy import RecordingProxy  # noqa: E402  pylint: disable=wrong-import-position
 
 TOKEN = "emulator-test-token-0123456789abcdef"
 TEAMS = ("ops", "db")
@@ -43,15 +48,21 @@ TEST_RATE_LIMIT = "100000/m"
 
 
 class Target:
-    """The OnCall server under test, and an independent way to read it (plain requests, not our client)."""
+    """The OnCall server under test, the recording proxy the playbooks reach it through, and an independent way to
+    read it (plain requests on a fresh connection per call, not our client).
 
-    def __init__(self, url, token, emulator=None):
-        self.url = url.rstrip("/")
+    ``url`` is the proxy's: what playbooks get. ``server_url`` is the server's own: what the raw read-back uses, so
+    that reading state back never shows in the request log. ``log()`` is the proxy's log, on any server.
+    """
+
+    def __init__(self, server_url, token, proxy, emulator=None):
+        self.server_url = server_url.rstrip("/")
         self.token = token
+        self.proxy = proxy
+        self.url = proxy.url
         self.emulator = emulator
         self.prefix = "ansible-test-%s-" % uuid.uuid4().hex[:8]
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = token
+        self._capabilities = {}
 
     @property
     def is_emulator(self):
@@ -63,8 +74,17 @@ class Target:
 
     # -- independent read-back and setup through the raw API
     def api(self, method, path, **kwargs):
-        response = self.http.request(method, "%s/api/v1/%s" % (self.url, path.lstrip("/")), timeout=30, **kwargs)
-        return response
+        """One call on a fresh connection: a self-hosted engine (uWSGI) closes connections without saying so, and a
+        pooled connection's next request meets a reset. A read that still meets one is sent again once."""
+        url = "%s/api/v1/%s" % (self.server_url, path.lstrip("/"))
+        headers = {"Authorization": self.token, "Connection": "close"}
+        for attempt in (1, 2):
+            try:
+                return requests.request(method, url, headers=headers, timeout=30, **kwargs)
+            except requests.ConnectionError:
+                if method != "GET" or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def list(self, path, **params):
         items, page = [], 1
@@ -87,34 +107,62 @@ class Target:
     def team_id(self, name):
         teams = self.list("teams/", name=name)
         if not teams:
-            pytest.skip("team %r does not exist on this server" % name)
+            pytest.skip("team %r does not exist on this server (the playbook tests need teams ops and db)" % name)
         return teams[0]["id"]
+
+    def needs(self, what):
+        """Skip unless the server has ``what``: "slack" (a connected Slack workspace with channels), "users" (users
+        alice and bob) or "schedules" (schedules primary and secondary). The emulator always has them."""
+        if self.is_emulator:
+            return
+        if what not in self._capabilities:
+            probes = {
+                "slack": lambda: self.list("slack_channels/"),
+                "users": lambda: [user for user in self.list("users/") if user["username"] in ("alice", "bob")][1:],
+                "schedules": lambda: [item for item in self.list("schedules/") if item["name"] in ("primary", "secondary")][1:],
+            }
+            try:
+                self._capabilities[what] = bool(probes[what]())
+            except (requests.RequestException, KeyError, ValueError):
+                self._capabilities[what] = False
+        if not self._capabilities[what]:
+            pytest.skip({"slack": "needs a server with Slack connected (and channels to pick)",
+                         "users": "needs users alice and bob on the server",
+                         "schedules": "needs schedules primary and secondary on the server"}[what])
+
+    # -- the request log: the proxy's, whatever the server
+    def log(self):
+        return self.proxy.log()
+
+    def clear_log(self):
+        """Empty the proxy's log (and the emulator's, which also holds the test's own raw setup calls)."""
+        self.proxy.clear()
+        if self.is_emulator:
+            self.control("DELETE", "requests")
 
     # -- emulator only
     def control(self, method, path, **kwargs):
         if not self.is_emulator:
-            pytest.skip("needs the local emulator")
-        response = requests.request(method, "%s/__emulator__/%s" % (self.url, path), timeout=30, **kwargs)
+            pytest.skip("needs the local emulator's control endpoints")
+        response = requests.request(method, "%s/__emulator__/%s" % (self.emulator.url, path), timeout=30, **kwargs)
         response.raise_for_status()
         return response.json() if response.content else None
 
-    def log(self):
+    def emulator_log(self):
+        """The emulator's own log: it also says which fault rule took a request (keys fault, applied, released)."""
         return self.control("GET", "requests")["requests"]
-
-    def clear_log(self):
-        self.control("DELETE", "requests")
 
     def reset(self):
         if self.is_emulator:
             self.control("POST", "reset")
         else:
             self.cleanup()
+        self.clear_log()
 
     def cleanup(self):
-        for item in self.list("integrations/"):
-            if item["name"].startswith(self.prefix):
-                self.api("DELETE", "integrations/%s/" % item["id"])
-        for path in ("escalation_chains/", "webhooks/"):
+        """Delete every object of this run (its names carry the prefix): integrations (with their routes), escalation
+        chains (with their steps) and outgoing webhooks."""
+        for path in ("integrations/", "escalation_chains/", "webhooks/"):
             for item in self.list(path):
                 if item["name"].startswith(self.prefix):
                     self.api("DELETE", "%s%s/" % (path, item["id"]))
@@ -131,28 +179,42 @@ def collections_path(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def oncall_server():
+    """The server under test behind the recording proxy: ONCALL_TEST_URL/ONCALL_TEST_TOKEN when set, else the emulator.
+
+    On a real server, every object of the run is deleted at the end, however the session ends.
+    """
     url, token = os.environ.get("ONCALL_TEST_URL"), os.environ.get("ONCALL_TEST_TOKEN")
     if url and token:
-        target = Target(url, token)
-        yield target
-        target.cleanup()
+        with RecordingProxy(url) as proxy:
+            target = Target(url, token, proxy)
+            try:
+                yield target
+            finally:
+                target.cleanup()
         return
     server = EmulatorServer(token=TOKEN, teams=list(TEAMS), slack_channels=dict(SLACK_CHANNELS), rate_limit=TEST_RATE_LIMIT,
                             host="127.0.0.1", port=0, users=list(USERS), schedules=list(SCHEDULES), user_groups=list(USER_GROUPS))
     server.start()
     try:
-        yield Target(server.url, TOKEN, emulator=server)
+        with RecordingProxy(server.url) as proxy:
+            yield Target(server.url, TOKEN, proxy, emulator=server)
     finally:
         server.stop()
 
 
 @pytest.fixture
 def oncall(oncall_server, request):
-    """The server, emptied (emulator) or cleaned of this run's objects (real server), with a fresh request log."""
-    if request.node.get_closest_marker("emulator_only") and not oncall_server.is_emulator:
-        pytest.skip("needs the local emulator's request log or control endpoints")
+    """The server, emptied (emulator) or cleaned of this run's objects (real server), with a fresh request log.
+
+    On a real server the test's objects are deleted again afterwards, pass or fail.
+    """
+    marker = request.node.get_closest_marker("emulator_only")
+    if marker and not oncall_server.is_emulator:
+        pytest.skip("emulator only: %s" % (marker.args[0] if marker.args else "needs the local emulator"))
     oncall_server.reset()
     yield oncall_server
+    if not oncall_server.is_emulator:
+        oncall_server.cleanup()
 
 
 class PlayResult:
@@ -235,25 +297,26 @@ def playbook(oncall, collections_path, tmp_path):
 
 @pytest.fixture
 def runs_twice(playbook, tmp_path):
-    """Run a documented playbook twice against ``server`` (an EmulatorServer); the request counts by method of each run.
+    """Run a documented playbook twice against ``url`` (an OnCall base URL); the request counts by method of each run.
 
-    The second run must report no change: that is what the docs promise of every playbook they show. ``env``: more
-    environment the playbook reads (a secret it looks up).
+    The playbook reaches the server through a recording proxy of its own, which counts its requests. The second run
+    must report no change: that is what the docs promise of every playbook they show. ``env``: more environment the
+    playbook reads (a secret it looks up).
     """
-    def run(text, server, token, env=None):
+    def run(text, url, token, env=None):
         path = tmp_path / "documented.yml"
         path.write_text(text)
-        env = dict(env or {}, GRAFANA_ONCALL_URL=server.url, GRAFANA_ONCALL_ACCESS_TOKEN=token)
         counts = []
-        for run_number in range(2):
-            requests.delete(server.url + "/__emulator__/requests", timeout=10)
-            play = playbook.file(path, env=env)
-            assert play.rc == 0, play
-            log = requests.get(server.url + "/__emulator__/requests", timeout=10).json()["requests"]
-            counts.append(Counter(entry["method"] for entry in log))
-            if run_number == 1:
-                changed = [record["task"] for record in play.records if record["result"].get("changed")]
-                assert changed == [], changed
+        with RecordingProxy(url) as proxy:
+            env = dict(env or {}, GRAFANA_ONCALL_URL=proxy.url, GRAFANA_ONCALL_ACCESS_TOKEN=token)
+            for run_number in range(2):
+                proxy.clear()
+                play = playbook.file(path, env=env)
+                assert play.rc == 0, play
+                counts.append(Counter(entry["method"] for entry in proxy.log()))
+                if run_number == 1:
+                    changed = [record["task"] for record in play.records if record["result"].get("changed")]
+                    assert changed == [], changed
         return counts
     return run
 

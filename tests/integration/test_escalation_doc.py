@@ -22,7 +22,7 @@ def test_alert_path_runs_twice_with_the_stated_request_counts(oncall, runs_twice
     first_total, second_total = page.totals(TOTALS)
     with EmulatorServer(token=TOKEN, teams=["Platform"], users=["alice", "bob"], schedules=["Platform primary"], rate_limit="100000/m",
                         host="127.0.0.1", port=0) as server:
-        counts = runs_twice(page.playbook("Platform alert path"), server, TOKEN)
+        counts = runs_twice(page.playbook("Platform alert path"), server.url, TOKEN)
         assert (sum(counts[0].values()), sum(counts[1].values())) == (first_total, second_total), counts
         assert set(counts[1]) == {"GET"}
         steps = requests.get(server.url + "/api/v1/escalation_policies/", headers={"Authorization": TOKEN}, timeout=10).json()["results"]

@@ -41,7 +41,7 @@ def test_max_concurrent_requests_from_module_defaults_asks_the_pages_together(on
     assert play.rc == 0, play
     assert [item["id"] for item in play.last["integrations"]] == [item["id"] for item in made]
     assert sorted(pages(oncall.log())) == [1, 2, 3]
-    assert [entry["released"] for entry in oncall.log() if entry.get("fault")] == ["all", "all"]
+    assert [entry["released"] for entry in oncall.emulator_log() if entry.get("fault")] == ["all", "all"]
 
 
 def test_429_on_a_middle_page_is_waited_out_and_warned_about(oncall, playbook, tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-import requests
 import yaml
 
 TYPES = ("webhook", "alertmanager", "grafana", "formatted_webhook", "kapacitor", "elastalert", "inbound_email", "manual", "zabbix")
@@ -83,7 +82,7 @@ APPLY = """\
 @pytest.mark.emulator_only
 def test_export_then_apply_round_trips_with_no_change_and_two_requests_each(oncall, playbook, tmp_path):
     made = populate(oncall, 104)
-    direct = requests.post(oncall.url + "/__emulator__/direct_paging", json={"team_id": oncall.team_id("ops")}, timeout=30).json()
+    direct = oncall.control("POST", "direct_paging", json={"team_id": oncall.team_id("ops")})
     vars_file = tmp_path / "oncall_integrations.yml"
     play_vars = {"vars_file": str(vars_file)}
 

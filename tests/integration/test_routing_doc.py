@@ -27,7 +27,7 @@ def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, runs_twic
     page = doc_page("routing.md")
     first_total, second_total = page.totals(TOTALS)
     with EmulatorServer(token=TOKEN, teams=["Platform"], rate_limit="100000/m", host="127.0.0.1", port=0) as server:
-        counts = runs_twice(page.playbook(), server, TOKEN)
+        counts = runs_twice(page.playbook(), server.url, TOKEN)
         assert sum(counts[0].values()) == first_total and counts[0]["POST"] == 6
         assert sum(counts[1].values()) == second_total and set(counts[1]) == {"GET"}
         routes = requests.get(server.url + "/__emulator__/state", timeout=10).json()["routes"]

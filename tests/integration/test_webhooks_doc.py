@@ -32,7 +32,7 @@ def test_ticket_chain_dry_runs_then_runs_twice_with_the_stated_request_counts(on
         assert any("outgoing webhook 'open-ticket' not found" in warning for warning in dry.last.get("warnings", [])), dry.last
         assert server.state.dump()["webhooks"] == [] and TICKETS_TOKEN not in dry.stdout
 
-        counts = runs_twice(ticket_chain, server, TOKEN, env=env)
+        counts = runs_twice(ticket_chain, server.url, TOKEN, env=env)
         assert (sum(counts[0].values()), sum(counts[1].values())) == (first_total, second_total), counts
         assert set(counts[1]) == {"GET"}
         api = requests.Session()
