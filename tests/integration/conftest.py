@@ -47,6 +47,27 @@ USER_GROUPS = ("sre-oncall",)
 TEST_RATE_LIMIT = "100000/m"
 
 
+def _usernames():
+    return [user if isinstance(user, str) else user[0] for user in USERS]
+
+
+# What a real server must have for the tests that use it; the emulator is started with all of it.
+_PROBES = {
+    "slack": lambda target: all(target.list("slack_channels/", channel_name=name) for name in SLACK_CHANNELS),
+    "users": lambda target: set(_usernames()) <= {user["username"] for user in target.list("users/")},
+    "schedules": lambda target: set(SCHEDULES) <= {item["name"] for item in target.list("schedules/")},
+    "user_groups": lambda target: set(USER_GROUPS) <= {item["slack"]["handle"] for item in target.list("user_groups/")},
+    "no_msteams": lambda target: not any("msteams" in (item.get("templates") or {}) for item in target.list("integrations/")[:20]),
+}
+_NEEDS = {
+    "slack": "Slack connected, with channels %s" % ", ".join("#" + name for name in SLACK_CHANNELS),
+    "users": "users %s" % ", ".join(_usernames()),
+    "schedules": "schedules %s" % ", ".join(SCHEDULES),
+    "user_groups": "Slack user groups %s" % ", ".join("@" + handle for handle in USER_GROUPS),
+    "no_msteams": "no MS Teams connected (the test checks the error for a missing messaging backend)",
+}
+
+
 class Target:
     """The OnCall server under test, the recording proxy the playbooks reach it through, and an independent way to
     read it (plain requests on a fresh connection per call, not our client).
@@ -111,24 +132,28 @@ class Target:
         return teams[0]["id"]
 
     def needs(self, what):
-        """Skip unless the server has ``what``: "slack" (a connected Slack workspace with channels), "users" (users
-        alice and bob) or "schedules" (schedules primary and secondary). The emulator always has them."""
+        """Skip unless the server has ``what``, which the emulator always has:
+
+        - "slack": Slack connected, with the channels of SLACK_CHANNELS (by name);
+        - "users": the users of USERS (by username), "schedules": SCHEDULES, "user_groups": USER_GROUPS (Slack handles);
+        - "no_msteams": no MS Teams messaging backend (Grafana Cloud may have one).
+        """
         if self.is_emulator:
             return
         if what not in self._capabilities:
-            probes = {
-                "slack": lambda: self.list("slack_channels/"),
-                "users": lambda: [user for user in self.list("users/") if user["username"] in ("alice", "bob")][1:],
-                "schedules": lambda: [item for item in self.list("schedules/") if item["name"] in ("primary", "secondary")][1:],
-            }
             try:
-                self._capabilities[what] = bool(probes[what]())
+                self._capabilities[what] = _PROBES[what](self)
             except (requests.RequestException, KeyError, ValueError):
                 self._capabilities[what] = False
         if not self._capabilities[what]:
-            pytest.skip({"slack": "needs a server with Slack connected (and channels to pick)",
-                         "users": "needs users alice and bob on the server",
-                         "schedules": "needs schedules primary and secondary on the server"}[what])
+            pytest.skip("needs %s on the server under test" % _NEEDS[what])
+
+    def slack_id(self, name):
+        """The id of the Slack channel ``name`` (a key of SLACK_CHANNELS) on the server; skips without Slack."""
+        if self.is_emulator:
+            return SLACK_CHANNELS[name]
+        self.needs("slack")
+        return self.list("slack_channels/", channel_name=name)[0]["id"]
 
     # -- the request log: the proxy's, whatever the server
     def log(self):

@@ -21,7 +21,6 @@ from pathlib import Path
 import ansible
 import pytest
 
-pytestmark = pytest.mark.emulator_only
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bad-inputs.md"
 ID = re.compile(r"\b(?:[CFRT]|WH)[0-9A-Z]{12}\b")

@@ -2,7 +2,7 @@
 # Copyright (c) 2026, oncall.grafana contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""oncall_escalation_chain with steps, through the real ansible-playbook: budgets counted on the emulator's request
+"""oncall_escalation_chain with steps, through the real ansible-playbook: budgets counted on the request
 log, exact writes, check mode, bad steps refused before any request, lost answers, random edits, export round trip."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ CHAIN = "oncall.grafana.oncall_escalation_chain"
 INFO = "oncall.grafana.oncall_escalation_chain_info"
 POLICIES = "/api/v1/escalation_policies/"
 
-pytestmark = pytest.mark.emulator_only
-
 
 def webhook(oncall, name):
+    """An outgoing webhook named ``name`` with the run's prefix."""
+    name = oncall.name(name)
     answer = oncall.api("POST", "webhooks/", json={"name": name, "url": "https://hooks.example.com/%s" % name,
                                                    "trigger_type": "escalation", "http_method": "POST"})
     assert answer.status_code == 201, answer.text
@@ -36,7 +36,7 @@ def schedule_id(oncall, name):
 
 
 def steps_of(oncall, chain_name):
-    chain = next(item for item in oncall.list("escalation_chains/") if item["name"] == chain_name)
+    chain = next(item for item in oncall.list("escalation_chains/") if item["name"] == oncall.name(chain_name))
     return sorted(oncall.list("escalation_policies/", escalation_chain_id=chain["id"]), key=lambda step: step["position"])
 
 
@@ -71,10 +71,17 @@ FULL = [
 ]
 
 
+def full(oncall):
+    """FULL, its webhook named with the run's prefix (what webhook(oncall, "page-bot") made)."""
+    return [dict(step, webhook=oncall.name("page-bot")) if "webhook" in step else step for step in FULL]
+
+
 def test_create_then_unchanged_costs_the_lookups_and_one_listing(oncall, playbook):
+    for what in ("users", "schedules", "user_groups"):
+        oncall.needs(what)
     webhook(oncall, "page-bot")
     oncall.clear_log()
-    play = playbook([chain_task("paging", FULL)])
+    play = playbook([chain_task(oncall.name("paging"), full(oncall))])
     assert play.rc == 0 and play.last["changed"] is True, play
     made = requests_made(oncall)
     # Names first (users once for both, each other name once), the chain lookup, then the chain and its steps.
@@ -90,7 +97,7 @@ def test_create_then_unchanged_costs_the_lookups_and_one_listing(oncall, playboo
     assert play.last["escalation_chain"]["steps"] == steps
 
     oncall.clear_log()
-    again = playbook([chain_task("paging", FULL)])
+    again = playbook([chain_task(oncall.name("paging"), full(oncall))])
     assert again.rc == 0 and again.last["changed"] is False, again
     # Unchanged: the chain lookup, one listing of its steps, one request per kind of name.
     assert len(requests_made(oncall)) == 2 + 5 and writes(oncall) == []
@@ -98,9 +105,11 @@ def test_create_then_unchanged_costs_the_lookups_and_one_listing(oncall, playboo
 
 
 def test_one_change_is_one_write_each_and_check_mode_predicts_it(oncall, playbook):
+    oncall.needs("users")
+    oncall.needs("schedules")
     base = [{"type": "wait", "duration": 60}, {"type": "notify_persons", "users": ["alice"]},
             {"type": "notify_on_call_from_schedule", "schedule": "primary"}, {"type": "resolve"}]
-    assert playbook([chain_task("edits", base)]).rc == 0
+    assert playbook([chain_task(oncall.name("edits"), base)]).rc == 0
     ids = [step["id"] for step in steps_of(oncall, "edits")]
     cases = [
         # (edit, the one write it takes: method, step index in the old list or None for a POST, body)
@@ -113,13 +122,13 @@ def test_one_change_is_one_write_each_and_check_mode_predicts_it(oncall, playboo
     ]
     for edit, (method, index, body) in cases:
         oncall.reset()
-        assert playbook([chain_task("edits", base)]).rc == 0
+        assert playbook([chain_task(oncall.name("edits"), base)]).rc == 0
         ids = [step["id"] for step in steps_of(oncall, "edits")]
         wanted = edit(copy.deepcopy(base))
         oncall.clear_log()
-        check = playbook([chain_task("edits", wanted)], check=True, diff=True)
+        check = playbook([chain_task(oncall.name("edits"), wanted)], check=True, diff=True)
         assert check.rc == 0 and check.last["changed"] is True and writes(oncall) == [], check
-        real = playbook([chain_task("edits", wanted)], diff=True)
+        real = playbook([chain_task(oncall.name("edits"), wanted)], diff=True)
         assert real.rc == 0, real
         sent = writes(oncall)
         assert [entry["method"] for entry in sent] == [method], (wanted, sent)
@@ -133,37 +142,41 @@ def test_one_change_is_one_write_each_and_check_mode_predicts_it(oncall, playboo
 
 
 def test_a_type_change_sends_the_whole_new_step_and_keeps_the_id(oncall, playbook):
-    assert playbook([chain_task("retype", [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).rc == 0
+    oncall.needs("users")
+    assert playbook([chain_task(oncall.name("retype"), [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).rc == 0
     first = steps_of(oncall, "retype")[0]
     oncall.clear_log()
-    play = playbook([chain_task("retype", [{"type": "notify_persons", "users": ["bob"], "important": True}, {"type": "resolve"}])])
+    play = playbook([chain_task(oncall.name("retype"), [{"type": "notify_persons", "users": ["bob"], "important": True}, {"type": "resolve"}])])
     assert play.rc == 0, play
     assert [(entry["method"], entry["path"], entry["body"]) for entry in writes(oncall)] == \
         [("PUT", "%s%s/" % (POLICIES, first["id"]), {"type": "notify_persons", "important": True, "persons_to_notify": [user_id(oncall, "bob")]})]
     # Switching back must not bring the old duration back: the whole target set is sent again.
-    play = playbook([chain_task("retype", [{"type": "wait", "duration": 120}, {"type": "resolve"}])])
+    play = playbook([chain_task(oncall.name("retype"), [{"type": "wait", "duration": 120}, {"type": "resolve"}])])
     assert play.rc == 0 and steps_of(oncall, "retype")[0]["duration"] == 120
 
 
 def test_a_new_chain_in_check_mode_plans_its_steps_without_a_write(oncall, playbook):
+    oncall.needs("users")
     oncall.clear_log()
-    check = playbook([chain_task("fresh", [{"type": "wait", "duration": 90}, {"type": "notify_persons", "users": ["bob"]}], team="db")],
+    check = playbook([chain_task(oncall.name("fresh"), [{"type": "wait", "duration": 90}, {"type": "notify_persons", "users": ["bob"]}], team="db")],
                      check=True, diff=True)
     assert check.rc == 0 and check.last["changed"] is True, check
     assert writes(oncall) == []
     assert yaml.safe_load(check.last["diff"]["after"])["steps"] == ["wait: 90s", "notify_persons: bob"]
-    real = playbook([chain_task("fresh", [{"type": "wait", "duration": 90}, {"type": "notify_persons", "users": ["bob"]}], team="db")],
+    real = playbook([chain_task(oncall.name("fresh"), [{"type": "wait", "duration": 90}, {"type": "notify_persons", "users": ["bob"]}], team="db")],
                     diff=True)
     assert real.last["diff"] == check.last["diff"]
 
 
 def test_empty_list_removes_every_step_and_left_out_manages_none(oncall, playbook):
-    assert playbook([chain_task("gone", [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).rc == 0
+    oncall.needs("users")
+    oncall.needs("schedules")
+    assert playbook([chain_task(oncall.name("gone"), [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).rc == 0
     oncall.clear_log()
-    assert playbook([{CHAIN: {"name": "gone", "team": "ops"}}]).rc == 0
+    assert playbook([{CHAIN: {"name": oncall.name("gone"), "team": "ops"}}]).rc == 0
     assert ("GET", POLICIES) not in requests_made(oncall) and len(steps_of(oncall, "gone")) == 2
     oncall.clear_log()
-    play = playbook([chain_task("gone", [])])
+    play = playbook([chain_task(oncall.name("gone"), [])])
     assert play.rc == 0 and play.last["changed"] is True
     assert [entry["method"] for entry in writes(oncall)] == ["DELETE", "DELETE"] and steps_of(oncall, "gone") == []
 
@@ -191,7 +204,7 @@ BAD_STEPS = [
 @pytest.mark.parametrize("step, message", BAD_STEPS, ids=[message[:40] for dummy, message in BAD_STEPS])
 def test_bad_steps_are_refused_before_any_request(oncall, playbook, step, message):
     oncall.clear_log()
-    play = playbook([chain_task("bad", [step])])
+    play = playbook([chain_task(oncall.name("bad"), [step])])
     assert play.rc != 0 and message in play.last["msg"], play.last.get("msg")
     assert oncall.log() == []
 
@@ -204,71 +217,77 @@ def test_bad_steps_are_refused_before_any_request(oncall, playbook, step, messag
 @pytest.mark.parametrize("check", [False, True], ids=["real", "check"])
 def test_unknown_names_fail_before_any_write_in_check_mode_too(oncall, playbook, step, message, check):
     oncall.clear_log()
-    play = playbook([chain_task("unknown", [{"type": "resolve"}, step][1:])], check=check)
+    play = playbook([chain_task(oncall.name("unknown"), [{"type": "resolve"}, step][1:])], check=check)
     assert play.rc != 0 and message in play.last["msg"], play.last.get("msg")
     assert writes(oncall) == []
 
 
 def test_the_servers_refusal_names_the_step(oncall, playbook):
-    play = playbook([chain_task("slackless", [{"type": "resolve"}, {"type": "declare_incident", "severity": "critical"}])])
+    play = playbook([chain_task(oncall.name("slackless"), [{"type": "resolve"}, {"type": "declare_incident", "severity": "critical"}])])
     assert play.rc != 0 and "steps[1]: Invalid escalation step type: step is not enabled" in play.last["msg"], play.last
 
 
 def test_unknown_user_ids_dropped_by_the_server_fail_naming_the_step(oncall, playbook):
-    play = playbook([chain_task("dropped", [{"type": "wait", "duration": 60},
+    oncall.needs("users")
+    play = playbook([chain_task(oncall.name("dropped"), [{"type": "wait", "duration": 60},
                                             {"type": "notify_persons", "user_ids": [user_id(oncall, "bob"), "UNOSUCHUSER12"]}])])
     assert play.rc != 0, play
     assert "steps[1]: OnCall did not store the step as sent" in play.last["msg"] and "persons_to_notify" in play.last["msg"]
 
 
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_lost_answer_to_a_step_post_is_not_sent_again_blindly(oncall, playbook):
-    assert playbook([chain_task("lost", [{"type": "wait", "duration": 60}])]).rc == 0
+    assert playbook([chain_task(oncall.name("lost"), [{"type": "wait", "duration": 60}])]).rc == 0
     oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/escalation_policies/$", "kind": "reset_after", "count": 1})
     oncall.clear_log()
     wanted = [{"type": "wait", "duration": 60}, {"type": "notify_persons", "users": ["alice"]}, {"type": "resolve"}]
-    play = playbook([chain_task("lost", wanted)], diff=True)
+    play = playbook([chain_task(oncall.name("lost"), wanted)], diff=True)
     assert play.rc == 0, play
     assert [step["type"] for step in steps_of(oncall, "lost")] == ["wait", "notify_persons", "resolve"]
     # The lost POST was applied; the steps were listed again instead of posting it twice.
     assert [entry["method"] for entry in writes(oncall)] == ["POST", "POST"]
     assert play.last["changed"] is True
     assert yaml.safe_load(play.last["diff"]["before"])["steps"] == ["wait: 1m"]
-    assert playbook([chain_task("lost", wanted)]).last["changed"] is False
+    assert playbook([chain_task(oncall.name("lost"), wanted)]).last["changed"] is False
 
 
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_lost_answer_to_the_last_write_still_reports_the_change(oncall, playbook):
-    assert playbook([chain_task("last", [{"type": "wait", "duration": 60}])]).rc == 0
+    assert playbook([chain_task(oncall.name("last"), [{"type": "wait", "duration": 60}])]).rc == 0
     oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/escalation_policies/$", "kind": "reset_after", "count": 1})
-    play = playbook([chain_task("last", [{"type": "wait", "duration": 60}, {"type": "resolve"}])])
+    play = playbook([chain_task(oncall.name("last"), [{"type": "wait", "duration": 60}, {"type": "resolve"}])])
     assert play.rc == 0 and play.last["changed"] is True, play
     assert [step["type"] for step in steps_of(oncall, "last")] == ["wait", "resolve"]
 
 
 def test_a_hidden_step_at_the_end_does_not_misplace_the_new_ones(oncall, playbook):
-    assert playbook([chain_task("hidden-end", [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).rc == 0
-    chain = next(item for item in oncall.list("escalation_chains/") if item["name"] == "hidden-end")
+    oncall.needs("users")
+    assert playbook([chain_task(oncall.name("hidden-end"), [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).rc == 0
+    chain = next(item for item in oncall.list("escalation_chains/") if item["name"] == oncall.name("hidden-end"))
     answer = oncall.api("POST", "escalation_policies/", json={"escalation_chain_id": chain["id"], "type": "notify_person_next_each_time",
                                                               "persons_to_notify_next_each_time": [user_id(oncall, "bob")], "important": True})
     assert answer.status_code == 500
     wanted = [{"type": "resolve"}, {"type": "notify_persons", "users": ["alice"]}, {"type": "wait", "duration": 60}]
-    play = playbook([chain_task("hidden-end", wanted)])
+    play = playbook([chain_task(oncall.name("hidden-end"), wanted)])
     assert play.rc == 0 and play.last["changed"] is True, play
     # A create lands after the hidden step: the plan notices the position the server reports and plans the rest again.
     assert [step["type"] for step in steps_of(oncall, "hidden-end")] == ["resolve", "notify_persons", "wait"]
     assert [step["position"] for step in play.last["escalation_chain"]["steps"]] == [step["position"] for step in steps_of(oncall, "hidden-end")]
-    assert playbook([chain_task("hidden-end", wanted)]).last["changed"] is False
+    assert playbook([chain_task(oncall.name("hidden-end"), wanted)]).last["changed"] is False
 
 
 def test_hidden_steps_stay_and_the_task_still_converges(oncall, playbook):
-    assert playbook([chain_task("hidden", [{"type": "resolve"}])]).rc == 0
-    chain = next(item for item in oncall.list("escalation_chains/") if item["name"] == "hidden")
+    oncall.needs("users")
+    oncall.needs("schedules")
+    assert playbook([chain_task(oncall.name("hidden"), [{"type": "resolve"}])]).rc == 0
+    chain = next(item for item in oncall.list("escalation_chains/") if item["name"] == oncall.name("hidden"))
     # OnCall answers 500 and hides an important round robin step made outside this collection.
     answer = oncall.api("POST", "escalation_policies/", json={"escalation_chain_id": chain["id"], "type": "notify_person_next_each_time",
                                                               "persons_to_notify_next_each_time": [user_id(oncall, "bob")], "important": True})
     assert answer.status_code == 500
-    play = playbook([chain_task("hidden", [{"type": "wait", "duration": 60}, {"type": "resolve"}])])
+    play = playbook([chain_task(oncall.name("hidden"), [{"type": "wait", "duration": 60}, {"type": "resolve"}])])
     assert play.rc == 0 and play.last["changed"] is True
-    assert playbook([chain_task("hidden", [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).last["changed"] is False
+    assert playbook([chain_task(oncall.name("hidden"), [{"type": "wait", "duration": 60}, {"type": "resolve"}])]).last["changed"] is False
 
 
 CHOICES = [
@@ -281,6 +300,8 @@ CHOICES = [
 
 
 def test_random_edits_land_on_the_wanted_list_with_the_fewest_creates_and_deletes(oncall, playbook):
+    oncall.needs("users")
+    oncall.needs("schedules")
     rng = random.Random(11)
     current = []
     for round_number in range(12):
@@ -292,7 +313,7 @@ def test_random_edits_land_on_the_wanted_list_with_the_fewest_creates_and_delete
             rng.shuffle(wanted) if rng.random() < 0.3 else None
         before = steps_of(oncall, "random") if round_number else []
         oncall.clear_log()
-        play = playbook([chain_task("random", wanted)])
+        play = playbook([chain_task(oncall.name("random"), wanted)])
         assert play.rc == 0, play
         after = steps_of(oncall, "random")
         where = "round %d: %s" % (round_number, wanted)
@@ -305,14 +326,15 @@ def test_random_edits_land_on_the_wanted_list_with_the_fewest_creates_and_delete
         assert len(paths) == len(set(paths)), where
         assert len(sent) <= len(wanted) + max(0, len(before) - len(wanted)), where
         oncall.clear_log()
-        assert playbook([chain_task("random", wanted)]).last["changed"] is False, where
+        assert playbook([chain_task(oncall.name("random"), wanted)]).last["changed"] is False, where
         assert writes(oncall) == []
         current = wanted
 
 
+@pytest.mark.emulator_only("exports and applies back every escalation chain of the organization")
 def test_export_with_steps_applies_back_unchanged_at_two_requests_per_chain(oncall, playbook):
     webhook(oncall, "page-bot")
-    assert playbook([chain_task("first", FULL, team="ops"), chain_task("second", [{"type": "resolve"}])]).rc == 0
+    assert playbook([chain_task("first", full(oncall), team="ops"), chain_task("second", [{"type": "resolve"}])]).rc == 0
     assert playbook([{CHAIN: {"name": "empty"}}]).rc == 0
     oncall.clear_log()
     export = playbook([{INFO: {"steps": True, "export": True}}])

@@ -21,7 +21,6 @@ INTEGRATION = "oncall.grafana.oncall_integration"
 FLEET = "oncall.grafana.oncall_integrations"
 ROUTE = "oncall.grafana.oncall_route"
 
-pytestmark = pytest.mark.emulator_only
 
 
 def writes(oncall):
@@ -119,6 +118,7 @@ def test_a_team_id_that_names_no_team_says_so(oncall, playbook):
     ({"oncall.grafana.oncall_outgoing_webhook": {"name": "raced", "team": "ops", "webhook_url": "https://x.example", "trigger_type": "resolve",
                                                  "password": "pw", "integrations": []}}, "^/api/v1/webhooks/$", "webhooks/"),
 ], ids=["integration", "chain", "outgoing webhook"])
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_two_runs_at_once_both_succeed_and_one_object_exists(oncall, playbook, task, path, listing):
     # Both runs find nothing and POST; the emulator holds the POSTs until both have arrived, then answers one after the other.
     oncall.control("POST", "faults", json={"method": "POST", "path": path, "kind": "hold", "count": 2, "seconds": 60})
@@ -148,6 +148,7 @@ def test_a_one_line_edit_of_a_long_template_diffs_as_one_line_each_side(oncall, 
     assert changed == ["-      line 7: {{ payload.field_7 }}", "+      line seven: {{ payload.field_7 }}"], diff
 
 
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_two_fleet_runs_at_once_leave_one_integration_and_the_next_run_converges(oncall, playbook):
     oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/integrations/$", "kind": "hold", "count": 2, "seconds": 60})
     task = [{FLEET: {"state": "replaced", "config": [{"name": "raced", "type": "webhook",

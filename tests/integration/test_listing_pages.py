@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import yaml
 
-pytestmark = pytest.mark.emulator_only
 
 INTEGRATIONS = r"^/api/v1/integrations/?$"
 
@@ -32,6 +31,7 @@ def pages(entries):
     return [int(entry["query"].get("page", 1)) for entry in entries]
 
 
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_max_concurrent_requests_from_module_defaults_asks_the_pages_together(oncall, playbook, tmp_path):
     made = [oncall.create_integration(name=oncall.name("page-%03d" % index), type="webhook") for index in range(250)]
     oncall.clear_log()
@@ -44,6 +44,7 @@ def test_max_concurrent_requests_from_module_defaults_asks_the_pages_together(on
     assert [entry["released"] for entry in oncall.emulator_log() if entry.get("fault")] == ["all", "all"]
 
 
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_429_on_a_middle_page_is_waited_out_and_warned_about(oncall, playbook, tmp_path):
     made = [oncall.create_integration(name=oncall.name("page-%03d" % index), type="webhook") for index in range(350)]
     oncall.clear_log()

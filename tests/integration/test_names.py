@@ -24,8 +24,8 @@ def create_chain(oncall, name, team_id=None):
     return response.json()
 
 
-@pytest.mark.emulator_only
 def test_names_resolve_with_one_request_each_and_compare_as_ids(oncall, playbook):
+    oncall.needs("slack")
     name = oncall.name("named")
     chain = create_chain(oncall, oncall.name("chain"))
     task = [{"name": "Named", "oncall.grafana.oncall_integration": {
@@ -54,7 +54,6 @@ def test_names_resolve_with_one_request_each_and_compare_as_ids(oncall, playbook
     ])
 
 
-@pytest.mark.emulator_only
 def test_team_name_is_part_of_the_identity(oncall, playbook):
     name = oncall.name("same-name")
     ops, db = oncall.team_id("ops"), oncall.team_id("db")
@@ -65,7 +64,6 @@ def test_team_name_is_part_of_the_identity(oncall, playbook):
     assert play.last["integration"]["id"] == in_ops["id"]
 
 
-@pytest.mark.emulator_only
 @pytest.mark.parametrize("options, expected", [
     ({"team": "nobody"}, "team 'nobody' not found in OnCall. OnCall copies teams from Grafana"),
     ({"default_route": {"escalation_chain": "no such chain"}}, "escalation chain 'no such chain' not found in OnCall"),
@@ -79,7 +77,6 @@ def test_unknown_name_fails_before_any_write(oncall, playbook, options, expected
     assert writes(oncall) == []
 
 
-@pytest.mark.emulator_only
 @pytest.mark.parametrize("options, expected", [
     ({"team": "ops", "team_id": ""}, "parameters are mutually exclusive: team_id|team"),
     ({"default_route": {"escalation_chain": "a", "escalation_chain_id": ""}}, "mutually exclusive: escalation_chain_id|escalation_chain"),

@@ -22,7 +22,6 @@ def chain_task(**options):
     return [{"name": "Chain", "oncall.grafana.oncall_escalation_chain": options}]
 
 
-@pytest.mark.emulator_only
 def test_lifecycle_check_apply_rerun_update_delete(oncall, playbook):
     name = oncall.name("chain")
     ops = oncall.team_id("ops")
@@ -77,7 +76,6 @@ def test_team_is_an_attribute_not_part_of_the_identity(oncall, playbook):
     assert len(chains(oncall, name)) == 1
 
 
-@pytest.mark.emulator_only
 @pytest.mark.parametrize("options, expected", [
     ({"name": "x" * 101}, "name is 101 characters long; OnCall allows at most 100"),
     ({"name": " "}, "name must not be empty"),

@@ -79,7 +79,7 @@ APPLY = """\
 """
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("makes a team's direct paging integration, which only the server itself makes")
 def test_export_then_apply_round_trips_with_no_change_and_two_requests_each(oncall, playbook, tmp_path):
     made = populate(oncall, 104)
     direct = oncall.control("POST", "direct_paging", json={"team_id": oncall.team_id("ops")})
@@ -154,7 +154,6 @@ def test_filters_by_name_team_type_and_id(oncall, playbook):
     assert all(result["changed"] is False for result in play.results)
 
 
-@pytest.mark.emulator_only
 def test_info_never_writes_and_unknown_team_name_fails(oncall, playbook):
     oncall.clear_log()
     play = playbook([{"name": "Unknown team", "oncall.grafana.oncall_integration_info": {"team": "nobody"}}])

@@ -45,7 +45,6 @@ def chain(oncall, suffix):
     return response.json()
 
 
-@pytest.mark.emulator_only
 def test_budgets_create_unchanged_move_to_top_and_chain_change(oncall, playbook):
     name = oncall.name("budgets")
     critical, other = chain(oncall, "critical"), chain(oncall, "other")
@@ -90,7 +89,6 @@ def test_budgets_create_unchanged_move_to_top_and_chain_change(oncall, playbook)
     assert writes(oncall) == [("PUT", "/api/v1/routes/%s/" % made["routes"][1]["id"], {"escalation_chain_id": other["id"]})]
 
 
-@pytest.mark.emulator_only
 def test_check_mode_plans_the_real_writes_and_diff_with_none_sent(oncall, playbook):
     existing = oncall.create_integration(name=oncall.name("planned"), type="webhook")
     for term in ("a", "b", "c", "gone"):
@@ -119,7 +117,6 @@ def test_check_mode_plans_the_real_writes_and_diff_with_none_sent(oncall, playbo
     assert regexes(oncall, existing["id"]) == ["c", "a", "b", "new"]
 
 
-@pytest.mark.emulator_only
 def test_routes_and_oncall_route_on_one_integration_end_in_the_last_tasks_intent_every_run(oncall, playbook):
     name = oncall.name("mixed")
     the_list = {"name": "Routes as a list", MODULE: {"name": name, "type": "webhook", "routes": [{"routing_regex": "a"}, {"routing_regex": "b"}]}}

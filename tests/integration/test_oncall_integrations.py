@@ -72,7 +72,6 @@ def actions(result):
     return [entry["action"] for entry in result["results"]]
 
 
-@pytest.mark.emulator_only
 def test_unchanged_fleet_of_150_costs_two_requests_and_names_resolve_once(oncall, playbook):
     ops, db = oncall.team_id("ops"), oncall.team_id("db")
     first, second = chain(oncall, "first"), chain(oncall, "second")
@@ -110,8 +109,8 @@ def test_unchanged_fleet_of_150_costs_two_requests_and_names_resolve_once(oncall
     assert len(made_calls) == 7
 
 
-@pytest.mark.emulator_only
 def test_creates_with_routes_one_write_each_and_a_rerun_writes_nothing(oncall, playbook):
+    oncall.needs("slack")
     prod = chain(oncall, "prod")
     existing = oncall.create_integration(name=oncall.name("existing"), type="alertmanager")
     config = [
@@ -172,8 +171,8 @@ def without_ids(value):
     return value
 
 
-@pytest.mark.emulator_only
 def test_check_mode_writes_nothing_and_predicts_the_real_results_and_diff(oncall, playbook):
+    oncall.needs("slack")
     prod = chain(oncall, "prod")
     edited = oncall.create_integration(name=oncall.name("edited"), type="alertmanager", templates={"web": {"title": "old"}})
     add_route(oncall, edited, "a")
@@ -209,8 +208,8 @@ def test_check_mode_writes_nothing_and_predicts_the_real_results_and_diff(oncall
     assert routes_of(oncall, edited) == [("b", None), ("a", prod["id"])]
 
 
-@pytest.mark.emulator_only
 def test_check_mode_diff_of_created_routes_is_the_real_one_when_other_routes_set_more(oncall, playbook):
+    oncall.needs("slack")
     integration = oncall.create_integration(name=oncall.name("routed"), type="webhook")
     add_route(oncall, integration, "a")
     # Route a sets slack.enabled and telegram.enabled, so the diff shows them for every route of the item.
@@ -236,8 +235,8 @@ def route_writes_by_owner(oncall, made, route_owner):
     return grouped
 
 
-@pytest.mark.emulator_only
 def test_replaced_resets_what_is_left_out_and_makes_routes_exactly_the_list_with_fewest_writes(oncall, playbook):
+    oncall.needs("slack")
     prod, other = chain(oncall, "prod"), chain(oncall, "other")
     made = {suffix: oncall.create_integration(name=oncall.name(suffix), type="webhook") for suffix in ("reversed", "rotated", "reset", "cleared")}
     # Positions with gaps, as deletes leave them, on the reversed one.
@@ -299,7 +298,6 @@ def test_replaced_resets_what_is_left_out_and_makes_routes_exactly_the_list_with
     assert writes(oncall) == []
 
 
-@pytest.mark.emulator_only
 def test_merged_routes_keep_unlisted_ones_and_put_listed_ones_in_listed_order(oncall, playbook):
     integration = oncall.create_integration(name=oncall.name("merged"), type="webhook", description_short="kept",
                                             templates={"slack": {"title": "kept"}})
@@ -326,7 +324,7 @@ def test_merged_routes_keep_unlisted_ones_and_put_listed_ones_in_listed_order(on
     assert again.rc == 0 and again.last["changed"] is False and writes(oncall) == []
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("makes a team's direct paging integration, which only the server itself makes")
 def test_overridden_deletes_only_what_its_scope_holds_and_config_leaves_out(oncall, playbook):
     ops, db = oncall.team_id("ops"), oncall.team_id("db")
     own = oncall.name("own-")
@@ -367,7 +365,6 @@ def test_overridden_deletes_only_what_its_scope_holds_and_config_leaves_out(onca
     assert sorted(item["id"] for item in oncall.list("integrations/")) == sorted(item["id"] for item in paging)
 
 
-@pytest.mark.emulator_only
 def test_deleted_deletes_listed_ones_and_a_type_mismatch_deletes_nothing(oncall, playbook):
     gone, kept, typed = [oncall.create_integration(name=oncall.name(suffix), type="webhook") for suffix in ("gone", "kept", "typed")]
     oncall.clear_log()
@@ -433,7 +430,7 @@ ROUND_TRIP = """\
 """
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("makes a team's direct paging integration, which only the server itself makes")
 def test_gathered_saved_and_applied_back_with_replaced_changes_nothing(oncall, playbook, tmp_path):
     ops, db = oncall.team_id("ops"), oncall.team_id("db")
     prod = chain(oncall, "prod")
@@ -469,7 +466,6 @@ def test_gathered_saved_and_applied_back_with_replaced_changes_nothing(oncall, p
     assert stored(oncall, templated)["templates"]["web"]["title"] == "{{ payload.x }} fired"
 
 
-@pytest.mark.emulator_only
 def test_bad_tasks_fail_before_any_write_and_bad_options_before_any_request(oncall, playbook):
     ops, db = oncall.team_id("ops"), oncall.team_id("db")
     shared = oncall.name("shared")
@@ -510,7 +506,7 @@ def test_bad_tasks_fail_before_any_write_and_bad_options_before_any_request(onca
     assert stored(oncall, edited)["description_short"] is None and oncall.integrations(item["name"]) == []
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_failure_midway_says_what_was_applied_and_a_rerun_converges(oncall, playbook):
     names = [oncall.name("member-%d" % index) for index in range(3)]
     task = [fleet(config=[{"name": name, "type": "webhook", "routes": [{"routing_regex": "r"}]} for name in names])]
@@ -536,7 +532,7 @@ def test_failure_midway_says_what_was_applied_and_a_rerun_converges(oncall, play
     assert all(regexes(oncall, item) == ["r"] for item in oncall.integrations())
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_lost_answers_to_creates_never_make_two(oncall, playbook):
     names = [oncall.name("lost-%d" % index) for index in range(2)]
     # The server makes the first integration and the first route, but the client never hears back.
@@ -556,7 +552,7 @@ def test_lost_answers_to_creates_never_make_two(oncall, playbook):
     assert all(regexes(oncall, item) == ["r", "s"] for item in oncall.integrations())
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_failure_on_a_route_reports_the_integration_already_written(oncall, playbook):
     name = oncall.name("half-made")
     oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="status", status=400)
@@ -569,7 +565,6 @@ def test_failure_on_a_route_reports_the_integration_already_written(oncall, play
     assert made["id"] in str(play.last["results"])
 
 
-@pytest.mark.emulator_only
 def test_route_backend_the_server_lacks_fails_before_any_write_on_new_integrations(oncall, playbook):
     # Any integration's default route lists the server's backends, so the module has what it needs to refuse up front.
     oncall.create_integration(name=oncall.name("other"), type="webhook")
@@ -583,7 +578,6 @@ def test_route_backend_the_server_lacks_fails_before_any_write_on_new_integratio
     assert first.rc != 0 and "msteams" in first.last["msg"] and first_writes == []
 
 
-@pytest.mark.emulator_only
 def test_route_terms_are_trimmed_as_oncall_does_so_a_rerun_writes_nothing(oncall, playbook):
     # A jinja2 route written as a YAML block ends with a newline; OnCall stores it trimmed.
     task = "- name: Fleet\n  %s:\n    config:\n      - name: %s\n        type: webhook\n        routes:\n" \
@@ -597,7 +591,6 @@ def test_route_terms_are_trimmed_as_oncall_does_so_a_rerun_writes_nothing(oncall
     assert again.rc == 0 and again.last["changed"] is False and writes(oncall) == []
 
 
-@pytest.mark.emulator_only
 def test_replaced_creates_the_new_routes_before_it_deletes_the_old_ones(oncall, playbook):
     made = oncall.create_integration(name=oncall.name("swap-term"), type="webhook")
     add_route(oncall, made, "old")
@@ -610,7 +603,7 @@ def test_replaced_creates_the_new_routes_before_it_deletes_the_old_ones(oncall, 
     assert regexes(oncall, made) == ["new"]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_route_failing_after_others_were_written_reports_them(oncall, playbook):
     made = oncall.create_integration(name=oncall.name("half-routes"), type="webhook")
     # The first route is created; the second is refused.
@@ -624,7 +617,6 @@ def test_a_route_failing_after_others_were_written_reports_them(oncall, playbook
     assert regexes(oncall, made) == ["r1"]
 
 
-@pytest.mark.emulator_only
 def test_names_clashing_in_a_team_fail_before_any_write_unless_overridden_deletes_the_holder_first(oncall, playbook):
     taken = oncall.create_integration(name=oncall.name("taken"), type="webhook")
     mover = oncall.create_integration(name=oncall.name("mover"), type="webhook")
@@ -658,7 +650,6 @@ def test_names_clashing_in_a_team_fail_before_any_write_unless_overridden_delete
     assert sorted(item["name"] for item in oncall.integrations()) == sorted([oncall.name("moved-on"), taken["name"]])
 
 
-@pytest.mark.emulator_only
 def test_integrations_that_already_share_a_name_in_a_team_can_be_listed_and_gathered_back(oncall, playbook):
     ops = oncall.team_id("ops")
     name = oncall.name("shared-name")
@@ -672,7 +663,7 @@ def test_integrations_that_already_share_a_name_in_a_team_can_be_listed_and_gath
     assert {entry["id"] for entry in play.last["results"]} == {first["id"], second["id"]}
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_lost_answer_to_a_route_recreate_never_leaves_two(oncall, playbook):
     made = oncall.create_integration(name=oncall.name("lost-recreate"), type="webhook")
     prod = chain(oncall, "lost-prod")
@@ -688,7 +679,6 @@ def test_a_lost_answer_to_a_route_recreate_never_leaves_two(oncall, playbook):
     assert routes_of(oncall, made) == [("r", None)]
 
 
-@pytest.mark.emulator_only
 def test_deleting_from_a_team_that_does_not_exist_is_already_done_in_check_and_real_runs(oncall, playbook):
     task = [fleet(state="deleted", config=[{"name": oncall.name("anything"), "team": "no such team"}])]
     for check in (True, False):

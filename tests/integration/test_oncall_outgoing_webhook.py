@@ -78,7 +78,7 @@ def diff_of(result):
     return yaml.safe_load(result["diff"]["before"]), yaml.safe_load(result["diff"]["after"])
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_whole_life_at_vvv_with_secrets_never_shown_and_every_task_within_its_budget(oncall, playbook):
     ops = oncall.team_id("ops")
     prod = oncall.create_integration(name="prod", type="webhook", team_id=ops)["id"]

@@ -44,8 +44,8 @@ def add_route(oncall, integration, regex, **body):
     return response.json()
 
 
-@pytest.mark.emulator_only
 def test_lifecycle_check_apply_rerun_update_delete(oncall, playbook):
+    oncall.needs("slack")
     integration = setup_integration(oncall)
     prod = chain(oncall, "prod")
     task = dict(integration=integration["name"], routing_regex="critical", escalation_chain=prod["name"],
@@ -101,7 +101,6 @@ def test_lifecycle_check_apply_rerun_update_delete(oncall, playbook):
     assert play.rc == 0 and play.last["changed"] is False and methods(oncall) == ["GET"]
 
 
-@pytest.mark.emulator_only
 def test_positions_with_gaps_compare_order_and_move_only_when_needed(oncall, playbook):
     integration = setup_integration(oncall)
     # Positions 0, 10, 20 with gaps, as deletes leave them.
@@ -133,7 +132,6 @@ def test_positions_with_gaps_compare_order_and_move_only_when_needed(oncall, pla
     assert len(default) == 1 and default[0]["id"] == integration["default_route"]["id"]
 
 
-@pytest.mark.emulator_only
 def test_jinja2_routes_and_local_validation(oncall, playbook):
     integration = setup_integration(oncall)
     task = """\
@@ -172,7 +170,6 @@ def test_jinja2_routes_and_local_validation(oncall, playbook):
     assert oncall.log() == []
 
 
-@pytest.mark.emulator_only
 def test_ambiguous_routes_fail_and_change_nothing(oncall, playbook):
     integration = setup_integration(oncall)
     first = add_route(oncall, integration, "twice")
@@ -187,7 +184,6 @@ def test_ambiguous_routes_fail_and_change_nothing(oncall, playbook):
     assert play.rc == 0 and play.last["changed"] is True
 
 
-@pytest.mark.emulator_only
 def test_clearing_a_chain_recreates_the_route_in_place(oncall, playbook):
     integration = setup_integration(oncall)
     prod = chain(oncall, "prod")
@@ -216,7 +212,7 @@ def test_clearing_a_chain_recreates_the_route_in_place(oncall, playbook):
     assert again.rc == 0 and again.last["changed"] is False
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_lost_answer_to_a_recreate_is_looked_up_not_sent_twice(oncall, playbook):
     integration = setup_integration(oncall)
     prod = chain(oncall, "prod")
@@ -248,7 +244,6 @@ def test_deleting_a_chain_leaves_its_routes_without_a_chain(oncall, playbook):
     assert play.rc == 0 and play.last["changed"] is True
 
 
-@pytest.mark.emulator_only
 def test_default_route_and_foreign_routes_are_refused(oncall, playbook):
     integration = setup_integration(oncall)
     other = setup_integration(oncall, "other")
