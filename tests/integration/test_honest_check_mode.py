@@ -22,6 +22,16 @@ FLEET = "oncall.grafana.oncall_integrations"
 ROUTE = "oncall.grafana.oncall_route"
 
 
+def prefixed(oncall, task):
+    """``task`` with the names of the objects it manages carrying the run's prefix (the server may be a shared one)."""
+    [(module, options)] = task.items()
+    options = dict(options)
+    if "name" in options:
+        options["name"] = oncall.name(options["name"])
+    if "config" in options:
+        options["config"] = [dict(item, name=oncall.name(item["name"])) for item in options["config"]]
+    return {module: options}
+
 
 def writes(oncall):
     return [entry for entry in oncall.log() if entry["method"] != "GET"]
@@ -35,14 +45,14 @@ def writes(oncall):
 ], ids=["integration", "fleet", "slack-channel"])
 def test_an_unknown_team_or_channel_fails_in_check_mode_as_in_a_real_run(oncall, playbook, task, check):
     oncall.clear_log()
-    play = playbook([task], check=check)
+    play = playbook([prefixed(oncall, task)], check=check)
     assert play.rc != 0 and "not found in OnCall" in play.last["msg"], play.last
     assert writes(oncall) == []
 
 
 def test_an_unknown_chain_name_still_only_warns_in_check_mode(oncall, playbook):
     # A chain can be created by an earlier task of the same playbook: check mode shows a placeholder instead.
-    play = playbook([{INTEGRATION: {"name": "new", "type": "webhook", "default_route": {"escalation_chain": "later"}}}], check=True)
+    play = playbook([{INTEGRATION: {"name": oncall.name("new"), "type": "webhook", "default_route": {"escalation_chain": "later"}}}], check=True)
     assert play.rc == 0 and play.last["changed"] is True
     assert any("escalation chain 'later' not found" in warning for warning in play.last["warnings"])
 
@@ -58,7 +68,7 @@ def test_an_unknown_type_fails_before_any_request_and_a_fleet_writes_nothing(onc
 
 
 def test_a_cloud_only_type_is_refused_by_a_self_hosted_server_with_its_own_answer(oncall, playbook):
-    play = playbook([{INTEGRATION: {"name": "new", "type": "datadog"}}])
+    play = playbook([{INTEGRATION: {"name": oncall.name("new"), "type": "datadog"}}])
     assert play.rc != 0 and "Invalid integration type" in play.last["msg"]
 
 
@@ -87,7 +97,7 @@ def test_https_to_a_plain_http_port_says_to_use_http(oncall, playbook):
 
 @pytest.mark.parametrize("check", [True, False], ids=["check", "real"])
 def test_deleting_a_route_of_an_integration_that_does_not_exist_is_nothing_to_do(oncall, playbook, check):
-    play = playbook([{ROUTE: {"integration": "gone", "routing_regex": "x", "state": "absent"}}], check=check)
+    play = playbook([{ROUTE: {"integration": oncall.name("gone"), "routing_regex": "x", "state": "absent"}}], check=check)
     assert play.rc == 0 and play.last["changed"] is False, play.last
     assert not play.last.get("warnings"), play.last["warnings"]     # nothing to predict, nothing to warn about
     assert writes(oncall) == []
@@ -95,19 +105,20 @@ def test_deleting_a_route_of_an_integration_that_does_not_exist_is_nothing_to_do
 
 def test_ambiguity_names_the_option_of_the_module_at_hand_and_the_teams_by_name(oncall, playbook):
     ops, db = oncall.team_id("ops"), oncall.team_id("db")
-    first = oncall.create_integration(name="twice", type="webhook", team_id=ops)
-    second = oncall.create_integration(name="twice", type="webhook", team_id=db)
-    play = playbook([{ROUTE: {"integration": "twice", "routing_regex": "x"}}])
+    name = oncall.name("twice")
+    first = oncall.create_integration(name=name, type="webhook", team_id=ops)
+    second = oncall.create_integration(name=name, type="webhook", team_id=db)
+    play = playbook([{ROUTE: {"integration": name, "routing_regex": "x"}}])
     message = play.last["msg"]
     assert play.rc != 0 and "Set integration_id to pick one" in message and "use the id option" not in message, message
     assert "%s (team ops (%s))" % (first["id"], ops) in message and "%s (team db (%s))" % (second["id"], db) in message
-    play = playbook([{INTEGRATION: {"name": "twice", "description_short": "x"}}])
+    play = playbook([{INTEGRATION: {"name": name, "description_short": "x"}}])
     assert "Set team_id or id to pick one" in play.last["msg"] and "team ops (%s)" % ops in play.last["msg"], play.last
 
 
 def test_a_team_id_that_names_no_team_says_so(oncall, playbook):
-    oncall.create_integration(name="elsewhere", type="webhook")
-    play = playbook([{INTEGRATION: {"name": "elsewhere", "team_id": "TNOSUCHTEAM12", "description_short": "x"}}])
+    oncall.create_integration(name=oncall.name("elsewhere"), type="webhook")
+    play = playbook([{INTEGRATION: {"name": oncall.name("elsewhere"), "team_id": "TNOSUCHTEAM12", "description_short": "x"}}])
     message = play.last["msg"]
     assert play.rc != 0 and "no team has the id TNOSUCHTEAM12 (team_id)" in message and "type is required" not in message, message
 
@@ -139,9 +150,9 @@ def test_two_runs_at_once_both_succeed_and_one_object_exists(oncall, playbook, t
 def test_a_one_line_edit_of_a_long_template_diffs_as_one_line_each_side(oncall, playbook):
     lines = ["line %d: {{ '{{' }} payload.field_%d {{ '}}' }}" % (index, index) for index in range(20)]
     template = "\n".join(lines)
-    assert playbook([{INTEGRATION: {"name": "long", "type": "webhook", "templates": {"web": {"message": template}}}}]).rc == 0
+    assert playbook([{INTEGRATION: {"name": oncall.name("long"), "type": "webhook", "templates": {"web": {"message": template}}}}]).rc == 0
     edited = template.replace("line 7:", "line seven:")
-    play = playbook([{INTEGRATION: {"name": "long", "templates": {"web": {"message": edited}}}}], check=True, diff=True)
+    play = playbook([{INTEGRATION: {"name": oncall.name("long"), "templates": {"web": {"message": edited}}}}], check=True, diff=True)
     diff = play.last["diff"]
     changed = [line for line in difflib.unified_diff(diff["before"].splitlines(), diff["after"].splitlines(), lineterm="")
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
