@@ -5,6 +5,7 @@
 #   make lint         ansible-lint (production) + antsibull-changelog lint + antsibull-docs lint
 #   make sanity       ansible-test sanity (newest ansible-core, no Docker)
 #   make pytest       pytest: everything on the newest ansible-core; unit, emulator and a playbook smoke set on the oldest
+#   make test-real    the playbook tests against the real OnCall in ONCALL_TEST_URL/ONCALL_TEST_TOKEN (not in make test)
 #   make build-smoke  build the tarball, install it, render every module's docs
 #   make demo         run hack/demo.sh (local emulator only; GRAFANA_* are ignored)
 #   make demo-real    the same demo against the real OnCall in GRAFANA_ONCALL_URL/_ACCESS_TOKEN
@@ -43,7 +44,7 @@ NO_CREDS := env -u GRAFANA_ONCALL_URL -u GRAFANA_ONCALL_ACCESS_TOKEN -u GRAFANA_
 STEP := $(NO_CREDS) bash hack/step.sh
 
 .PHONY: help venv venv-2.19 venv-2.21 test lint sanity pytest pytest-2.19 pytest-2.21 \
-        build-smoke demo demo-real lock clean bench
+        build-smoke demo demo-real lock clean bench test-real
 
 help:
 	@sed -n -E 's/^#   (make .*)/\1/p' Makefile
@@ -80,6 +81,14 @@ pytest-2.19: venv-2.19
 
 pytest-2.21: venv-2.21
 	@$(STEP) "pytest 2.21" bash hack/pytest.sh $(VENV_NEW) $(PYTEST_ARGS)
+
+# The playbook tests (the newest ansible-core) against a real OnCall: the server under test is ONCALL_TEST_URL, with
+# ONCALL_TEST_TOKEN an Admin's API token. What the server needs and what the tests leave behind: docs/development.md.
+test-real: venv-2.21
+	@if [ -z "$${ONCALL_TEST_URL:-}" ] || [ -z "$${ONCALL_TEST_TOKEN:-}" ]; then \
+	    echo "make test-real: set ONCALL_TEST_URL (the OnCall API base URL) and ONCALL_TEST_TOKEN (an Admin's API token);" \
+	         "see docs/development.md, 'Against a real OnCall'" >&2; exit 2; fi
+	@PYTEST_PATHS="tests/integration" $(STEP) "pytest 2.21 against $$ONCALL_TEST_URL" bash hack/pytest.sh $(VENV_NEW) $(PYTEST_ARGS)
 
 build-smoke: venv
 	@$(STEP) "build-smoke" bash hack/build-smoke.sh $(VENV_NEW) $(VENV_OLD)

@@ -86,7 +86,7 @@ def wrap_tasks(tasks_text):
     return play + "\n".join("    " + line if line else line for line in tasks_text.splitlines()) + "\n"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("runs documented playbooks as written (team Platform, names without the run's prefix) on an emulator of its own")
 def test_module_and_filter_examples_run_as_written(oncall, docs_server, playbook, tmp_path):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "web_message.j2").write_text("{{ payload.message }}\n")
@@ -129,7 +129,7 @@ def test_every_documented_playbook_is_found():
     assert {"README.md", "oncall_integration.md", "adopting.md", "fleet.md", "escalation.md", "webhooks.md"} <= pages
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("runs documented playbooks as written (team Platform, names without the run's prefix) on an emulator of its own")
 def test_documented_playbooks_run_as_written(oncall, docs_server, playbook, tmp_path):
     (tmp_path / "vars").mkdir()
     extra = ["-e", "oncall_url=%s" % docs_server.url, "-e", "vault_oncall_token=%s" % TOKEN]
@@ -140,7 +140,7 @@ def test_documented_playbooks_run_as_written(oncall, docs_server, playbook, tmp_
         assert play.rc == 0, "%s block %d failed:\n%r" % (page, index, play)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("runs documented playbooks as written (team Platform, names without the run's prefix) on an emulator of its own")
 def test_adoption_walkthrough_ends_in_a_check_run_without_changes(oncall, docs_server, playbook, tmp_path):
     """docs/adopting.md: export -> vars file -> playbook -> --check shows no change."""
     (tmp_path / "vars").mkdir()
@@ -154,7 +154,7 @@ def test_adoption_walkthrough_ends_in_a_check_run_without_changes(oncall, docs_s
     assert loop and all(item["changed"] is False for item in loop)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("runs documented playbooks as written (team Platform, names without the run's prefix) on an emulator of its own")
 def test_fleet_walkthrough_gathers_then_checks_without_changes(oncall, docs_server, playbook, tmp_path):
     """docs/fleet.md: gathered -> vars file -> replaced with --check --diff shows no change and writes nothing."""
     (tmp_path / "vars").mkdir()

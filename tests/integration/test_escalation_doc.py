@@ -16,7 +16,7 @@ TOKEN = "escalation-token"
 TOTALS = r"the first run takes (\d+) requests and the second (\d+), all reads"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("runs documented playbooks as written (team Platform, names without the run's prefix) on an emulator of its own")
 def test_alert_path_runs_twice_with_the_stated_request_counts(oncall, runs_twice, doc_page):
     page = doc_page("escalation.md")
     first_total, second_total = page.totals(TOTALS)

@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from server import EmulatorServer  # pylint: disable=import-error
+from recording_proxy import RecordingProxy  # pylint: disable=import-error
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "many-stacks.md"
 STACKS = {"eu": "https://oncall-prod-eu-west-0.grafana.net/oncall", "us": "https://oncall-prod-us-central-0.grafana.net/oncall",
@@ -44,23 +45,23 @@ def vault_file(stack):
 
 
 class Stack:
-    """One emulated stack: its server, token and request log."""
+    """One emulated stack: its server, token, and the recording proxy the playbooks reach it through (its request log)."""
 
-    def __init__(self, name, server, token):
-        self.name, self.server, self.token = name, server, token
-        self.api = requests.Session()
-        self.api.headers["Authorization"] = token
+    def __init__(self, name, server, token, proxy):
+        self.name, self.server, self.token, self.proxy = name, server, token, proxy
+        self.url = proxy.url
 
     def get(self, path, **params):
-        response = self.api.get("%s/api/v1/%s" % (self.server.url, path), params=dict(params, perpage=100), timeout=30)
+        response = requests.get("%s/api/v1/%s" % (self.server.url, path), params=dict(params, perpage=100),
+                                headers={"Authorization": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()["results"]
 
     def log(self):
-        return requests.get(self.server.url + "/__emulator__/requests", timeout=30).json()["requests"]
+        return self.proxy.log()
 
     def clear_log(self):
-        requests.delete(self.server.url + "/__emulator__/requests", timeout=30).raise_for_status()
+        self.proxy.clear()
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def stacks():
         for name in STACKS:
             token = "token-of-%s-0123456789" % name
             server = opened.enter_context(EmulatorServer(token=token, teams=["Platform"], rate_limit="100000/m", host="127.0.0.1", port=0))
-            made[name] = Stack(name, server, token)
+            made[name] = Stack(name, server, token, opened.enter_context(RecordingProxy(server.url)))
         yield made
 
 
@@ -79,7 +80,7 @@ def write_project(root, stacks, token_of=None):
     token_of = token_of or {}
     for relative, text in documented_files().items():
         for name, url in STACKS.items():
-            text = text.replace(url, stacks[name].server.url)
+            text = text.replace(url, stacks[name].url)
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -127,7 +128,7 @@ def wait_of(stack):
     return [step["duration"] for step in stack.get("escalation_policies/", escalation_chain_id=chain["id"]) if step["type"] == "wait"]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("needs three servers (its own emulators)")
 def test_the_documented_project_runs_on_three_stacks_each_with_its_own_ids(oncall, playbook, tmp_path, stacks):
     assert "forks = 3" in documented_files()["ansible.cfg"]
     root = tmp_path / "oncall"
@@ -156,7 +157,7 @@ def test_the_documented_project_runs_on_three_stacks_each_with_its_own_ids(oncal
     assert wait_of(stacks["us"]) == [900] and wait_of(stacks["eu"]) == [600]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("needs three servers (its own emulators)")
 def test_a_wrong_token_fails_that_stack_only_after_one_request(oncall, playbook, tmp_path, stacks):
     root = tmp_path / "oncall"
     write_project(root, stacks, token_of={"ap": "not-the-ap-token-0123456789"})

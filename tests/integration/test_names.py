@@ -37,7 +37,7 @@ def test_names_resolve_with_one_request_each_and_compare_as_ids(oncall, playbook
     created = play.last["integration"]
     assert created["team_id"] == oncall.team_id("ops")
     assert created["default_route"]["escalation_chain_id"] == chain["id"]
-    assert created["default_route"]["slack"]["channel_id"] == "C01ALERTS"
+    assert created["default_route"]["slack"]["channel_id"] == oncall.slack_id("alerts")
     # The task's own arguments are echoed back as written, not as resolved (ansible-core 2.21 no longer echoes them).
     if "invocation" in play.last:
         assert play.last["invocation"]["module_args"]["team"] == "ops"

@@ -32,7 +32,7 @@ def populate(oncall, count):
                 "phone_call": {"title": "multi\nline {{ payload.x }}"},
             }
         if index % 4 == 0:
-            body["default_route"] = {"escalation_chain_id": chain["id"], "slack": {"channel_id": "C01ALERTS", "enabled": index % 8 == 0}}
+            body["default_route"] = {"escalation_chain_id": chain["id"], "slack": {"channel_id": oncall.slack_id("alerts"), "enabled": index % 8 == 0}}
         elif index % 4 == 1:
             body["default_route"] = {"slack": {"enabled": False}}
         made.append(oncall.create_integration(**body))
@@ -40,7 +40,7 @@ def populate(oncall, count):
             # Routes in an order that differs from their creation, one of each routing type, one with a chain.
             for route in ({"routing_regex": "critical-%d" % index, "escalation_chain_id": chain["id"]},
                           {"routing_type": "jinja2", "routing_regex": "{{ payload.labels.team == 'db%d' }}" % index, "position": 0,
-                           "slack": {"channel_id": "C01ALERTS", "enabled": False}}):
+                           "slack": {"channel_id": oncall.slack_id("alerts"), "enabled": False}}):
                 response = oncall.api("POST", "routes/", json=dict({"integration_id": made[-1]["id"], "escalation_chain_id": None}, **route))
                 assert response.status_code == 201, response.text
     return made

@@ -142,7 +142,7 @@ def test_creates_with_routes_one_write_each_and_a_rerun_writes_nothing(oncall, p
         (existing["id"], "old-a"), (existing["id"], "old-b"), (ids[1], "critical"),
         (ids[1], "{{ payload.severity == 'warning' }}"), (ids[3], "db")]
     assert route_posts[2][3] == {"integration_id": ids[1], "routing_type": "regex", "routing_regex": "critical", "escalation_chain_id": prod["id"],
-                                 "slack": {"channel_id": "C01ALERTS", "enabled": True}}
+                                 "slack": {"channel_id": oncall.slack_id("alerts"), "enabled": True}}
     # Every write is one POST, nothing else: no PUT, no DELETE, and no read after the first write.
     assert [m for m, dummy, dummy, dummy in writes(oncall)] == ["POST"] * 8
     first_write = next(i for i, call in enumerate(made_calls) if call[0] != "GET")
@@ -213,8 +213,8 @@ def test_check_mode_diff_of_created_routes_is_the_real_one_when_other_routes_set
     integration = oncall.create_integration(name=oncall.name("routed"), type="webhook")
     add_route(oncall, integration, "a")
     # Route a sets slack.enabled and telegram.enabled, so the diff shows them for every route of the item.
-    routes = [{"routing_regex": "a", "slack": {"channel_id": "C01ALERTS", "enabled": False}, "telegram": {"enabled": False}},
-              {"routing_regex": "new", "slack": {"channel_id": "C02PAGER"}}]
+    routes = [{"routing_regex": "a", "slack": {"channel_id": oncall.slack_id("alerts"), "enabled": False}, "telegram": {"enabled": False}},
+              {"routing_regex": "new", "slack": {"channel_id": oncall.slack_id("ops-pager")}}]
     task = [fleet(config=[{"name": integration["name"], "routes": routes}])]
     check = playbook(task, check=True, diff=True)
     real = playbook(task, diff=True)
@@ -245,7 +245,7 @@ def test_replaced_resets_what_is_left_out_and_makes_routes_exactly_the_list_with
         add_route(oncall, made["rotated"], regex)
     oncall.api("PUT", "integrations/%s/" % made["reset"]["id"], json={
         "description_short": "old", "templates": {"grouping_key": "{{ payload.id }}", "web": {"title": "web"}, "slack": {"title": "slack"}},
-        "default_route": {"escalation_chain_id": prod["id"], "slack": {"channel_id": "C01ALERTS", "enabled": False}}})
+        "default_route": {"escalation_chain_id": prod["id"], "slack": {"channel_id": oncall.slack_id("alerts"), "enabled": False}}})
     for regex in ("a", "b", "c", "d"):
         add_route(oncall, made["reset"], regex)
     add_route(oncall, made["cleared"], "first")
@@ -282,7 +282,7 @@ def test_replaced_resets_what_is_left_out_and_makes_routes_exactly_the_list_with
     assert after["description_short"] is None and after["templates"]["grouping_key"] is None
     assert after["templates"]["slack"]["title"] is None and after["templates"]["web"]["title"] == "web"
     assert after["default_route"]["escalation_chain_id"] == other["id"]
-    assert after["default_route"]["slack"] == {"channel_id": "C01ALERTS", "enabled": False}
+    assert after["default_route"]["slack"] == {"channel_id": oncall.slack_id("alerts"), "enabled": False}
 
     # Clearing a chain: a new route in the old one's place (Slack settings kept), then the old one deleted.
     assert [method for method, dummy in route_writes["cleared"]] == ["POST", "DELETE"]
@@ -324,7 +324,7 @@ def test_merged_routes_keep_unlisted_ones_and_put_listed_ones_in_listed_order(on
     assert again.rc == 0 and again.last["changed"] is False and writes(oncall) == []
 
 
-@pytest.mark.emulator_only("makes a team's direct paging integration, which only the server itself makes")
+@pytest.mark.emulator_only("overrides whole teams (deletes what they hold beyond the run's objects) and makes direct paging integrations")
 def test_overridden_deletes_only_what_its_scope_holds_and_config_leaves_out(oncall, playbook):
     ops, db = oncall.team_id("ops"), oncall.team_id("db")
     own = oncall.name("own-")
@@ -437,8 +437,8 @@ def test_gathered_saved_and_applied_back_with_replaced_changes_nothing(oncall, p
     templated = oncall.create_integration(
         name=oncall.name("templated"), type="alertmanager", team_id=ops, description_short="d",
         templates={"grouping_key": "{{ payload.x }}", "web": {"title": "{{ payload.x }} fired", "message": ""}, "sms": {"title": "sms"}},
-        default_route={"escalation_chain_id": prod["id"], "slack": {"channel_id": "C02PAGER", "enabled": True}})
-    add_route(oncall, templated, "severity=critical", escalation_chain_id=prod["id"], slack={"channel_id": "C01ALERTS", "enabled": False})
+        default_route={"escalation_chain_id": prod["id"], "slack": {"channel_id": oncall.slack_id("ops-pager"), "enabled": True}})
+    add_route(oncall, templated, "severity=critical", escalation_chain_id=prod["id"], slack={"channel_id": oncall.slack_id("alerts"), "enabled": False})
     add_route(oncall, templated, "{{ payload.x == 1 }}", routing_type="jinja2")
     email = oncall.create_integration(name=oncall.name("email"), type="inbound_email", team_id=ops)
     oncall.create_integration(name=oncall.name("elsewhere"), type="webhook", team_id=db)
@@ -657,7 +657,7 @@ def test_integrations_that_already_share_a_name_in_a_team_can_be_listed_and_gath
     second = oncall.create_integration(name=name, type="webhook")
     # Real data has such pairs (a deleted team's integrations move to "no team"); OnCall keeps them.
     assert oncall.api("PUT", "integrations/%s/" % second["id"], json={"team_id": ops}).status_code == 200
-    play = playbook([dict(fleet(state="gathered", scope={"teams": ["ops"]}), register="current"),
+    play = playbook([dict(fleet(state="gathered", scope={"teams": ["ops"], "name_prefix": oncall.prefix}), register="current"),
                      fleet(state="replaced", config="{{ current.gathered }}")])
     assert play.rc == 0, play
     assert {entry["id"] for entry in play.last["results"]} == {first["id"], second["id"]}

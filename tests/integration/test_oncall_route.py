@@ -56,7 +56,7 @@ def test_lifecycle_check_apply_rerun_update_delete(oncall, playbook):
     assert play.rc == 0, play
     predicted = play.last["route"]
     assert play.last["changed"] is True and predicted["id"] is None and predicted["escalation_chain_id"] == prod["id"]
-    assert predicted["slack"] == {"channel_id": "C01ALERTS", "enabled": True}
+    assert predicted["slack"] == {"channel_id": oncall.slack_id("alerts"), "enabled": True}
     assert "POST" not in methods(oncall) and routes_of(oncall, integration) == []
 
     oncall.clear_log()
@@ -66,7 +66,7 @@ def test_lifecycle_check_apply_rerun_update_delete(oncall, playbook):
     assert created["id"].startswith("R") and created["routing_type"] == "regex"
     assert calls(oncall)[-1] == ("POST", "/api/v1/routes/", {
         "integration_id": integration["id"], "escalation_chain_id": prod["id"], "routing_type": "regex", "routing_regex": "critical",
-        "slack": {"channel_id": "C01ALERTS", "enabled": True}})
+        "slack": {"channel_id": oncall.slack_id("alerts"), "enabled": True}})
 
     # Unchanged: integration name, chain name, Slack channel name, routes listing.
     oncall.clear_log()

@@ -22,7 +22,7 @@ def stated_dry_run_routes(page):
     return yaml.safe_load(block)["routes"]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("runs documented playbooks as written (team Platform, names without the run's prefix) on an emulator of its own")
 def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, runs_twice, doc_page):
     page = doc_page("routing.md")
     first_total, second_total = page.totals(TOTALS)
@@ -36,7 +36,7 @@ def test_routing_doc_runs_twice_with_the_stated_request_counts(oncall, runs_twic
                                                          "{{ payload.commonLabels.env == 'staging' }}"]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("runs documented playbooks as written (team Platform, names without the run's prefix) on an emulator of its own")
 def test_routing_doc_dry_run_on_a_fresh_server_shows_the_stated_routes_and_writes_nothing(oncall, playbook, doc_page, tmp_path):
     page = doc_page("routing.md")
     with EmulatorServer(token=TOKEN, teams=["Platform"], rate_limit="100000/m", host="127.0.0.1", port=0) as server:

@@ -16,7 +16,7 @@ from server import EmulatorServer  # pylint: disable=import-error
 trustme = pytest.importorskip("trustme", reason="trustme makes the test certificates (tests/requirements-*.txt installs it)")
 
 TOKEN = "tls-token"
-pytestmark = pytest.mark.emulator_only
+pytestmark = pytest.mark.emulator_only("serves HTTPS on an emulator of its own, with a test certificate")
 
 
 @pytest.fixture

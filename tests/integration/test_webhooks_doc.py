@@ -17,7 +17,7 @@ TICKETS_TOKEN = "tickets-token-never-shown"
 TOTALS = r"the first run takes (\d+) requests and the second (\d+), all reads"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only("runs documented playbooks as written (team Platform, names without the run's prefix) on an emulator of its own")
 def test_ticket_chain_dry_runs_then_runs_twice_with_the_stated_request_counts(oncall, playbook, runs_twice, doc_page, tmp_path):
     page = doc_page("webhooks.md")
     first_total, second_total = page.totals(TOTALS)
