@@ -230,7 +230,7 @@ def test_the_servers_refusal_names_the_step(oncall, playbook):
 def test_unknown_user_ids_dropped_by_the_server_fail_naming_the_step(oncall, playbook):
     oncall.needs("users")
     play = playbook([chain_task(oncall.name("dropped"), [{"type": "wait", "duration": 60},
-                                            {"type": "notify_persons", "user_ids": [user_id(oncall, "bob"), "UNOSUCHUSER12"]}])])
+                                                         {"type": "notify_persons", "user_ids": [user_id(oncall, "bob"), "UNOSUCHUSER12"]}])])
     assert play.rc != 0, play
     assert "steps[1]: OnCall did not store the step as sent" in play.last["msg"] and "persons_to_notify" in play.last["msg"]
 

@@ -5,7 +5,7 @@
 """Every module through real ansible-playbook runs while the emulator injects faults.
 
 Rate limits, transient 5xx, lost answers and timeouts: each test asserts the outcome and the attempts
-from the emulator's request log (never wall time), and ends by checking the server's state: nothing
+from the request log, and which fault rule took each request from the emulator's own (never wall time), and ends by checking the server's state: nothing
 lost, nothing doubled.
 """
 

@@ -2,12 +2,11 @@
 # Copyright (c) 2026, oncall.grafana contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""oncall_integration's ``routes`` through the real ansible-playbook: request budgets counted on the emulator's log,
+"""oncall_integration's ``routes`` through the real ansible-playbook: request budgets counted on the request log,
 check mode that plans the real writes with none sent, and a task of oncall_route on the same integration."""
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
 MODULE = "oncall.grafana.oncall_integration"

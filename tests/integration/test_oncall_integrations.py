@@ -4,8 +4,8 @@
 
 """oncall_integrations (many integrations and their routes in one task) through the real ansible-playbook.
 
-The module's promise is a request budget as much as a behaviour, so most tests read the emulator's request
-log: one listing per 100 integrations, one lookup per distinct name, one write per thing that changes, and
+The module's promise is a request budget as much as a behaviour, so most tests read the request log
+(the recording proxy's, on any server): one listing per 100 integrations, one lookup per distinct name, one write per thing that changes, and
 nothing at all written when a task fails up front, runs in check mode or finds nothing to do.
 """
 
@@ -27,7 +27,7 @@ def fleet(**options):
 
 
 def calls(oncall):
-    """The API requests the emulator answered, as (method, path, query, body)."""
+    """The API requests the server answered (the proxy's log), as (method, path, query, body)."""
     return [(entry["method"], entry["path"], entry["query"], entry["body"]) for entry in oncall.log()]
 
 

@@ -6,7 +6,7 @@
 
 One playbook walks a webhook's whole life at -vvv with --diff (each run costs seconds): a check-mode preview, a create
 whose answer is lost, an unchanged run, updates, both update_secrets modes, an export, a listing by team and the
-delete. The emulator's log then shows every task's requests in order, which is how the budgets are counted.
+delete. The request log then shows every task's requests in order, which is how the budgets are counted.
 """
 
 from __future__ import annotations
