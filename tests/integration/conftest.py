@@ -31,7 +31,6 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
 sys.path.insert(0, str(REPO / "tests" / "emulator"))
-
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 from server import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
@@ -52,17 +51,24 @@ def _usernames():
     return [user if isinstance(user, str) else user[0] for user in USERS]
 
 
+def _has_users(target):
+    """Every user of USERS, by username, and with the e-mail address given there (tests name users by either)."""
+    emails = {user["username"]: (user.get("email") or "").lower() for user in target.list("users/")}
+    return all(user in emails if isinstance(user, str) else emails.get(user[0]) == user[1] for user in USERS)
+
+
 # What a real server must have for the tests that use it; the emulator is started with all of it.
 _PROBES = {
-    "slack": lambda target: all(target.list("slack_channels/", channel_name=name) for name in SLACK_CHANNELS),
-    "users": lambda target: set(_usernames()) <= {user["username"] for user in target.list("users/")},
+    "slack": lambda target: all(any(channel["name"] == name for channel in target.list("slack_channels/", channel_name=name))
+                                for name in SLACK_CHANNELS),
+    "users": _has_users,
     "schedules": lambda target: set(SCHEDULES) <= {item["name"] for item in target.list("schedules/")},
     "user_groups": lambda target: set(USER_GROUPS) <= {item["slack"]["handle"] for item in target.list("user_groups/")},
     "no_msteams": lambda target: not any("msteams" in (item.get("templates") or {}) for item in target.list("integrations/")[:20]),
 }
 _NEEDS = {
     "slack": "Slack connected, with channels %s" % ", ".join("#" + name for name in SLACK_CHANNELS),
-    "users": "users %s" % ", ".join(_usernames()),
+    "users": "users %s" % ", ".join(user if isinstance(user, str) else "%s (%s)" % user for user in USERS),
     "schedules": "schedules %s" % ", ".join(SCHEDULES),
     "user_groups": "Slack user groups %s" % ", ".join("@" + handle for handle in USER_GROUPS),
     "no_msteams": "no MS Teams connected (the test checks the error for a missing messaging backend)",
@@ -161,7 +167,7 @@ class Target:
         if self.is_emulator:
             return SLACK_CHANNELS[name]
         self.needs("slack")
-        return self.list("slack_channels/", channel_name=name)[0]["id"]
+        return next(channel["slack_id"] for channel in self.list("slack_channels/", channel_name=name) if channel["name"] == name)
 
     # -- the request log: the proxy's, whatever the server
     def log(self):
