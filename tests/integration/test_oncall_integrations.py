@@ -4,9 +4,9 @@
 
 """oncall_integrations (many integrations and their routes in one task) through the real ansible-playbook.
 
-The module's promise is a request budget as much as a behaviour, so most tests read the request log
-(the recording proxy's, on any server): one listing per 100 integrations, one lookup per distinct name, one write per thing that changes, and
-nothing at all written when a task fails up front, runs in check mode or finds nothing to do.
+The module's promise is a request budget as much as a behaviour, so most tests read the request log (the
+recording proxy's, on any server): one listing per 100 integrations, one lookup per distinct name, one write per
+thing that changes, and nothing at all written when a task fails up front, runs in check mode or finds nothing to do.
 """
 
 from __future__ import annotations
