@@ -390,7 +390,7 @@ def test_deleted_deletes_listed_ones_and_a_type_mismatch_deletes_nothing(oncall,
     assert play.rc != 0
     assert "config[1]" in play.last["msg"] and "is of type webhook, the task asks for alertmanager" in play.last["msg"]
     assert writes(oncall) == []
-    assert sorted(item["id"] for item in oncall.list("integrations/")) == sorted([other["id"], typed["id"]])
+    assert sorted(item["id"] for item in oncall.integrations()) == sorted([other["id"], typed["id"]])
 
 
 ROUND_TRIP = """\
