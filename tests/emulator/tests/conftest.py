@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
+import subprocess
 import sys
 
 import pytest
@@ -133,3 +137,40 @@ def make_api():
     yield _make
     for server in servers:
         server.stop()
+
+
+# The emulator started from its command line, as a separate process, for the tests of that command line.
+SERVER_PY = os.path.join(EMULATOR_DIR, "server.py")
+LISTENING = re.compile(r"OnCall emulator listening on (https?://127\.0\.0\.1:\d+)\n")
+STOP_WITHIN = 30  # seconds; generous, for a busy machine
+
+
+@contextlib.contextmanager
+def emulator_process(*arguments, stop_signal=signal.SIGTERM):
+    """`python server.py ARGUMENTS`; yields its URL once it says it listens, and must exit 0 on `stop_signal` at the end.
+
+    Never waits without a limit: a process still running STOP_WITHIN seconds after the signal is killed and the
+    test fails (leaving a `with Popen` block waits for the process without one).
+    """
+    command = [sys.executable, SERVER_PY] + list(arguments)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            line = process.stdout.readline()
+            match = LISTENING.fullmatch(line)
+            assert match, (line, process.stderr.read() if process.poll() is not None else "")
+            yield match.group(1)
+        finally:
+            process.send_signal(stop_signal)
+            try:
+                returncode = process.wait(timeout=STOP_WITHIN)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=STOP_WITHIN)
+                pytest.fail("the emulator was still running %d s after %s" % (STOP_WITHIN, signal.Signals(stop_signal).name))
+        assert returncode == 0, process.stderr.read()
+
+
+@pytest.fixture(name="emulator_process")
+def emulator_process_fixture():
+    """emulator_process(*arguments, stop_signal=SIGTERM): a context manager yielding the URL of `python server.py ARGUMENTS`."""
+    return emulator_process

@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import os
-import re
-import signal
 import subprocess
 import sys
 import time
@@ -80,18 +78,10 @@ def test_seed_rejects_bad_values(value):
         EmulatorServer(token="t", seed_integrations=value)
 
 
-def test_cli_seed():
-    command = [sys.executable, os.path.join(EMULATOR_DIR, "server.py"), "--host", "127.0.0.1", "--port", "0", "--token", "seed-token",
-               "--seed-integrations", "120"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        try:
-            match = re.fullmatch(r"OnCall emulator listening on (http://127\.0\.0\.1:\d+)\n", process.stdout.readline())
-            assert match
-            body = requests.get(match.group(1) + "/api/v1/integrations/", headers={"Authorization": "seed-token"}, timeout=10).json()
-            assert body["count"] == 120
-        finally:
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=10) == 0
+def test_cli_seed(emulator_process):
+    with emulator_process("--host", "127.0.0.1", "--port", "0", "--token", "seed-token", "--seed-integrations", "120") as url:
+        body = requests.get(url + "/api/v1/integrations/", headers={"Authorization": "seed-token"}, timeout=10).json()
+        assert body["count"] == 120
 
 
 def test_cli_seed_rejects_bad_count():

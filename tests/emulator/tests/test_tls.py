@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import os
-import re
-import signal
 import socket
 import subprocess
 import sys
@@ -86,19 +84,11 @@ def test_cert_without_key():
         EmulatorServer(token=TOKEN, tls_cert="server.pem")
 
 
-def test_cli_https(tls_files):  # pylint: disable=redefined-outer-name
-    command = [sys.executable, os.path.join(EMULATOR_DIR, "server.py"), "--host", "127.0.0.1", "--port", "0", "--token", TOKEN,
-               "--tls-cert", tls_files["cert"], "--tls-key", tls_files["key"]]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        try:
-            line = process.stdout.readline()
-            match = re.fullmatch(r"OnCall emulator listening on (https://127\.0\.0\.1:\d+)\n", line)
-            assert match, line
-            response = requests.get(match.group(1) + "/api/v1/teams/", headers={"Authorization": TOKEN}, verify=tls_files["ca"], timeout=10)
-            assert response.status_code == 200
-        finally:
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=10) == 0
+def test_cli_https(tls_files, emulator_process):  # pylint: disable=redefined-outer-name
+    with emulator_process("--host", "127.0.0.1", "--port", "0", "--token", TOKEN, "--tls-cert", tls_files["cert"], "--tls-key", tls_files["key"]) as url:
+        assert url.startswith("https://")
+        response = requests.get(url + "/api/v1/teams/", headers={"Authorization": TOKEN}, verify=tls_files["ca"], timeout=10)
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("options", [["--tls-cert", "x.pem"], ["--tls-key", "x.key"], ["--tls-cert", "missing.pem", "--tls-key", "missing.key"]])
