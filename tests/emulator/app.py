@@ -94,11 +94,12 @@ class QueryParams(dict):
 
 
 def query_for_log(args):
+    """A query (a MultiDict) as the request log keeps it: one value per key, or a list when the key repeats."""
     return {key: (values[0] if len(values) == 1 else values) for key, values in args.lists()}
 
 
-def body_for_log(request):
-    raw = request.get_data(cache=True)
+def body_for_log(raw):
+    """A request body (bytes) as the request log keeps it: its JSON value, or None for none or anything else."""
     if not raw:
         return None
     try:
@@ -177,7 +178,7 @@ class EmulatorApp:
             "method": request.method,
             "path": request.path,
             "query": query_for_log(request.args),
-            "body": body_for_log(request),
+            "body": body_for_log(request.get_data(cache=True)),
             "status": response.status_code if response is not None else "reset",
         }
         entry.update(fault)

@@ -6,9 +6,10 @@
 
 The playbooks get the proxy's URL; it forwards each request to the server under test (the emulator or a real
 OnCall, http or https) and keeps, in order, each request's method, path, query, JSON body and answer status, in
-the shape of the emulator's own request log, so the same budgets and exact-body checks hold on every server.
+the shape of the emulator's own request log (its entries are made by the emulator's own functions), so the same
+budgets and exact-body checks hold on every server.
 
-Standard library only, loopback only. Each request goes upstream on a fresh connection (a self-hosted engine
+The proxying is standard library only, on loopback only. Each request goes upstream on a fresh connection (a self-hosted engine
 closes connections without saying so). What the client sees mirrors the server: its status, headers and body;
 "Connection: close" when the server said so; and a reset (RST, no answer) when the server reset the connection
 or never answered, logged with status "reset".
@@ -18,35 +19,20 @@ from __future__ import annotations
 
 import http.client
 import http.server
-import json
 import socket
 import ssl
 import struct
 import threading
 from urllib.parse import parse_qsl, urlsplit
 
+from werkzeug.datastructures import MultiDict
+
+from app import body_for_log, query_for_log  # the emulator's own log shape (tests/emulator is on sys.path)  # pylint: disable=import-error
+
 # Headers that describe one connection, not the message: never forwarded either way. Host is the upstream's own
 # (http.client sets it) and Content-Length is recomputed from the body actually sent.
 _HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                          "trailers", "transfer-encoding", "upgrade", "host", "content-length"))
-
-
-def query_for_log(query):
-    """The query as the emulator logs it: one value per key, or a list when the key repeats."""
-    values = {}
-    for key, value in parse_qsl(query, keep_blank_values=True):
-        values.setdefault(key, []).append(value)
-    return {key: (found[0] if len(found) == 1 else found) for key, found in values.items()}
-
-
-def body_for_log(raw):
-    """A JSON body parsed, anything else (or nothing) as None, as the emulator logs it."""
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
 
 
 class RecordingProxy:
@@ -81,7 +67,8 @@ class RecordingProxy:
 
     def _record(self, method, target, raw_body, status):
         parts = urlsplit(target)
-        entry = {"method": method, "path": parts.path, "query": query_for_log(parts.query), "body": body_for_log(raw_body),
+        entry = {"method": method, "path": parts.path, "query": query_for_log(MultiDict(parse_qsl(parts.query, keep_blank_values=True))),
+                 "body": body_for_log(raw_body),
                  "status": status}
         with self._lock:
             self._entries.append(entry)
