@@ -14,10 +14,10 @@ import statistics
 
 import yaml
 
-from harness import RATE_LIMIT, Section, out, table
+from harness import RATE_LIMIT, PlayDumper, Section, Unsafe, out, table
 from server import EmulatorServer  # pylint: disable=import-error
 
-TEMPLATES = {"grouping_key": "{{ payload.fingerprint }}"}
+TEMPLATES = {"grouping_key": Unsafe("{{ payload.fingerprint }}")}  # OnCall Jinja: written !unsafe, never templated by Ansible
 
 
 def stack_config(count):
@@ -40,13 +40,11 @@ def write_inventory(runner, stacks, integrations, label):
     hosts = {"stack-%d" % index: {"oncall_url": server.url, "oncall_token": server.app.token} for index, server in enumerate(stacks)}
     inventory = {"oncall_stacks": {
         "hosts": hosts,
-        # The config is data here (read by the module), never templated by Ansible: written as literal text.
         "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                 "oncall_config": "{{ oncall_config_text | from_yaml }}", "oncall_config_text": yaml.safe_dump(stack_config(integrations))},
+                 "oncall_config": stack_config(integrations)},
     }}
     path = runner.workdir / ("stacks-%s.yml" % label)
-    # Ansible would template the grouping key inside the text: mark the text unsafe.
-    path.write_text(yaml.safe_dump(inventory, sort_keys=False).replace("oncall_config_text: ", "oncall_config_text: !unsafe ", 1))
+    path.write_text(yaml.dump(inventory, Dumper=PlayDumper, sort_keys=False))
     return path
 
 
