@@ -81,6 +81,32 @@ def throttled_error(resource_name, wait):
     return error
 
 
+def fault_response(request, rule, allowed=None):
+    """The canned answer of a "status" fault rule to `request` (a werkzeug Request), shaped like the real one.
+
+    `allowed`: the methods of the view the path names, which a 429 lists in Allow; None leaves Allow out (the
+    recording proxy, which injects the same faults in front of any server, knows no views). Clients never read it.
+    """
+    status = rule.options["status"]
+    if status == 429:
+        headers = {"Allow": ", ".join(allowed), "Vary": "Accept"} if allowed else {}
+        match = _API_PATH.match(request.path)
+        error = throttled_error(match.group("resource") if match else None, rule.options.get("retry_after"))
+        headers.update(error.headers)
+        return json_response(429, error.body, headers)
+    if rule.options["body"] == "plain":
+        return Response(REASONS[status], status=status, content_type="text/plain; charset=utf-8")
+    if rule.options["body"] == "echo":
+        echoed = {"detail": "Could not process request %s %s with headers %s and body %s"
+                  % (request.method, request.full_path, dict(request.headers), request.get_data(as_text=True))}
+        return json_response(status, echoed)
+    if status == 400:
+        return json_response(400, {"detail": "Bad request"})
+    if status == 500:
+        return html_response(HtmlError(500))
+    return Response(proxy_page(status), status=status, content_type="text/html")
+
+
 class QueryParams(dict):
     """The query string as views read it: QueryDict.get semantics (the last value wins), and getlist for
     filters that take a parameter several times."""
@@ -186,28 +212,11 @@ class EmulatorApp:
             self.state.requests.append(entry)
 
     def fault_response(self, request, rule):
-        """The canned answer of a "status" fault rule, shaped like the real one."""
-        status = rule.options["status"]
+        """The canned answer of a "status" fault rule; a 429 names the view's methods in Allow, as DRF's does."""
         match = _API_PATH.match(request.path)
         resource = self.resources.get(match.group("resource")) if match else None
-        if status == 429:
-            headers = {}
-            if resource is not None:
-                headers.update({"Allow": ", ".join(self._allowed_methods(resource, match.group("pk"))), "Vary": "Accept"})
-            error = throttled_error(resource.name if resource is not None else None, rule.options.get("retry_after"))
-            headers.update(error.headers)
-            return json_response(429, error.body, headers)
-        if rule.options["body"] == "plain":
-            return Response(REASONS[status], status=status, content_type="text/plain; charset=utf-8")
-        if rule.options["body"] == "echo":
-            echoed = {"detail": "Could not process request %s %s with headers %s and body %s"
-                      % (request.method, request.full_path, dict(request.headers), request.get_data(as_text=True))}
-            return json_response(status, echoed)
-        if status == 400:
-            return json_response(400, {"detail": "Bad request"})
-        if status == 500:
-            return html_response(HtmlError(500))
-        return Response(proxy_page(status), status=status, content_type="text/html")
+        allowed = self._allowed_methods(resource, match.group("pk")) if resource is not None else None
+        return fault_response(request, rule, allowed)
 
     def dispatch(self, request):
         match = _API_PATH.match(request.path)

@@ -171,17 +171,27 @@ class Target:
 
     # -- the request log: the proxy's, whatever the server
     def log(self):
-        """Every request the playbooks sent since clear_log(). On a real server, without the ones answered 429: it
-        allows 300 requests a minute, which the suite passes at times, and the client then waits and sends again;
-        the budgets count what the server answered. (On the emulator, 429s come only from a test's fault rules.)"""
+        """Every request the playbooks sent since clear_log(). On a real server, without the ones the server itself
+        answered 429: it allows 300 requests a minute, which the suite passes at times, and the client then waits and
+        sends again; the budgets count what the server answered. (On the emulator, 429s come only from fault rules.)
+        A request a fault rule took says so (keys fault, applied, ...: see recording_proxy.py)."""
         entries = self.proxy.log()
-        return entries if self.is_emulator else [entry for entry in entries if entry["status"] != 429]
+        return entries if self.is_emulator else [entry for entry in entries if entry["status"] != 429 or "fault" in entry]
 
     def clear_log(self):
         """Empty the proxy's log (and the emulator's, which also holds the test's own raw setup calls)."""
         self.proxy.clear()
         if self.is_emulator:
             self.control("DELETE", "requests")
+
+    # -- faults, injected by the proxy on any server
+    def add_fault(self, method="*", path="", count=1, kind="status", **options):
+        """Make the next ``count`` requests matching ``method`` and ``path`` (a regular expression; ``query=`` one for
+        the query string) fail: a rule of tests/emulator/faults.py, applied by the proxy in front of the server."""
+        return self.proxy.faults.add(dict(options, method=method, path=path, count=count, kind=kind))
+
+    def clear_faults(self):
+        self.proxy.faults.clear()
 
     # -- emulator only
     def control(self, method, path, **kwargs):
@@ -191,11 +201,8 @@ class Target:
         response.raise_for_status()
         return response.json() if response.content else None
 
-    def emulator_log(self):
-        """The emulator's own log: it also says which fault rule took a request (keys fault, applied, released)."""
-        return self.control("GET", "requests")["requests"]
-
     def reset(self):
+        self.clear_faults()
         if self.is_emulator:
             self.control("POST", "reset")
         else:

@@ -13,6 +13,13 @@ The proxying is standard library only, on loopback only. Each request goes upstr
 closes connections without saying so). What the client sees mirrors the server: its status, headers and body;
 "Connection: close" when the server said so; and a reset (RST, no answer) when the server reset the connection
 or never answered, logged with status "reset".
+
+It also injects faults, with the emulator's own rules (tests/emulator/faults.py: ``proxy.faults.add(...)``), so the
+fault tests run against any server: a "status" rule answers in the server's place with the emulator's canned answer
+(a 429 without the Allow header, the proxy knowing no views), "delay" waits before forwarding, "reset_before" resets
+without forwarding, "reset_after" forwards (the change is made) then resets, and "hold" forwards the held requests
+one at a time in arrival order. Its log then says which rule took a request, in the emulator's keys (fault, applied,
+arrival, released, delay, answer).
 """
 
 from __future__ import annotations
@@ -23,11 +30,16 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
-from app import body_for_log, query_for_log  # the emulator's own log shape (tests/emulator is on sys.path)  # pylint: disable=import-error
+# The emulator's own log shape, fault rules and canned fault answers (tests/emulator is on sys.path).
+from app import body_for_log, fault_response, query_for_log  # pylint: disable=import-error
+from faults import FaultPlan  # pylint: disable=import-error
 
 # Headers that describe one connection, not the message: never forwarded either way. Host is the upstream's own
 # (http.client sets it) and Content-Length is recomputed from the body actually sent.
@@ -50,6 +62,7 @@ class RecordingProxy:
         self._ssl_context = ssl_context or (ssl.create_default_context() if self._https else None)
         self._entries = []
         self._lock = threading.Lock()
+        self.faults = FaultPlan()
         self._server = _Server((host, port), _Handler)
         self._server.proxy = self
         self.url = "http://%s:%d" % (host, self._server.server_port)
@@ -65,11 +78,12 @@ class RecordingProxy:
         with self._lock:
             del self._entries[:]
 
-    def _record(self, method, target, raw_body, status):
+    def _record(self, method, target, raw_body, status, fault=None):
         parts = urlsplit(target)
         entry = {"method": method, "path": parts.path, "query": query_for_log(MultiDict(parse_qsl(parts.query, keep_blank_values=True))),
                  "body": body_for_log(raw_body),
                  "status": status}
+        entry.update(fault or {})
         with self._lock:
             self._entries.append(entry)
 
@@ -79,7 +93,43 @@ class RecordingProxy:
             return http.client.HTTPSConnection(*self._address, timeout=self._timeout, context=self._ssl_context)
         return http.client.HTTPConnection(*self._address, timeout=self._timeout)
 
-    def forward(self, method, target, headers, body):
+    def answer(self, method, target, headers, body):
+        """(status, reason, headers, body, close after it) for the client; None to reset its connection instead.
+
+        The first fault rule that matches the request decides what happens to it; without one it is forwarded.
+        """
+        parts = urlsplit(target)
+        request = Request(EnvironBuilder(method=method, path=parts.path, query_string=parts.query, headers=headers, data=body).get_environ())
+        rule, use = self.faults.take(request)
+        if rule is None:
+            return self._logged(method, target, headers, body)
+        if rule.kind == "hold":
+            # Logged before the next held request may go, so the log shows them in the order they went.
+            with rule.gate.turn(use) as released:
+                return self._logged(method, target, headers, body, {"fault": rule.kind, "applied": True, "arrival": use, "released": released})
+        if rule.kind == "status":
+            response = fault_response(request, rule)
+            self._record(method, target, body, response.status_code, {"fault": rule.kind, "applied": False})
+            return response.status_code, None, list(response.headers.items()), response.get_data(), False
+        if rule.kind == "delay":
+            time.sleep(rule.options["seconds"])  # the client may have given up by now; the request still goes
+            return self._logged(method, target, headers, body, {"fault": rule.kind, "applied": True, "delay": rule.options["seconds"]})
+        if rule.kind == "reset_before":
+            self._record(method, target, body, "reset", {"fault": rule.kind, "applied": False})
+            return None
+        # reset_after: the server makes the change, its answer is lost
+        answer = self._forward(method, target, headers, body)
+        self._record(method, target, body, "reset", {"fault": rule.kind, "applied": answer is not None,
+                                                     "answer": answer[0] if answer is not None else "reset"})
+        return None
+
+    def _logged(self, method, target, headers, body, fault=None):
+        """Forward the request and log it with the server's status ("reset" when it gave no answer)."""
+        answer = self._forward(method, target, headers, body)
+        self._record(method, target, body, answer[0] if answer is not None else "reset", fault)
+        return answer
+
+    def _forward(self, method, target, headers, body):
         """(status, reason, headers, body, upstream said close) of the upstream's answer; None when it gave none."""
         connection = self._connection()
         try:
@@ -87,11 +137,9 @@ class RecordingProxy:
             response = connection.getresponse()
             data = response.read()
         except (OSError, http.client.HTTPException):
-            self._record(method, target, body, "reset")
             return None
         finally:
             connection.close()
-        self._record(method, target, body, response.status)
         said_close = "close" in (response.getheader("Connection") or "").lower()
         return response.status, response.reason, response.getheaders(), data, said_close
 
@@ -125,11 +173,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep the client's connection open unless the server closed its own
     _reset = False
 
-    def _forward(self):
+    def _relay(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {key: value for key, value in self.headers.items() if key.lower() not in _HOP_BY_HOP}
-        answer = self.server.proxy.forward(self.command, self.path, headers, body)
+        answer = self.server.proxy.answer(self.command, self.path, headers, body)
         if answer is None:
             # The server reset the connection or never answered: so does the proxy (RST, no answer).
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -148,7 +196,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _forward
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _relay
 
     def finish(self):
         super().finish()

@@ -235,10 +235,10 @@ def test_unknown_user_ids_dropped_by_the_server_fail_naming_the_step(oncall, pla
     assert "steps[1]: OnCall did not store the step as sent" in play.last["msg"] and "persons_to_notify" in play.last["msg"]
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_lost_answer_to_a_step_post_is_not_sent_again_blindly(oncall, playbook):
+    oncall.needs("users")
     assert playbook([chain_task(oncall.name("lost"), [{"type": "wait", "duration": 60}])]).rc == 0
-    oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/escalation_policies/$", "kind": "reset_after", "count": 1})
+    oncall.add_fault("POST", r"^/api/v1/escalation_policies/$", count=1, kind="reset_after")
     oncall.clear_log()
     wanted = [{"type": "wait", "duration": 60}, {"type": "notify_persons", "users": ["alice"]}, {"type": "resolve"}]
     play = playbook([chain_task(oncall.name("lost"), wanted)], diff=True)
@@ -251,10 +251,9 @@ def test_a_lost_answer_to_a_step_post_is_not_sent_again_blindly(oncall, playbook
     assert playbook([chain_task(oncall.name("lost"), wanted)]).last["changed"] is False
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_lost_answer_to_the_last_write_still_reports_the_change(oncall, playbook):
     assert playbook([chain_task(oncall.name("last"), [{"type": "wait", "duration": 60}])]).rc == 0
-    oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/escalation_policies/$", "kind": "reset_after", "count": 1})
+    oncall.add_fault("POST", r"^/api/v1/escalation_policies/$", count=1, kind="reset_after")
     play = playbook([chain_task(oncall.name("last"), [{"type": "wait", "duration": 60}, {"type": "resolve"}])])
     assert play.rc == 0 and play.last["changed"] is True, play
     assert [step["type"] for step in steps_of(oncall, "last")] == ["wait", "resolve"]

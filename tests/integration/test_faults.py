@@ -2,10 +2,10 @@
 # Copyright (c) 2026, oncall.grafana contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Every module through real ansible-playbook runs while the emulator injects faults.
+"""Every module through real ansible-playbook runs while the recording proxy injects faults, on any server.
 
-Rate limits, transient 5xx, lost answers and timeouts: each test asserts the outcome and the attempts
-from the request log, and which fault rule took each request from the emulator's own (never wall time), and ends by checking the server's state: nothing
+Rate limits, transient 5xx, lost answers and timeouts: each test asserts the outcome, the attempts and which fault
+rule took each request from the proxy's log (never wall time), and ends by checking the server's state: nothing
 lost, nothing doubled.
 """
 
@@ -16,8 +16,6 @@ import time
 
 import pytest
 import requests
-
-pytestmark = pytest.mark.emulator_only("forces 429s, 5xx answers, resets and delays with the emulator's fault rules")
 
 
 def make_integration(oncall):
@@ -42,8 +40,8 @@ MODULES = ("integration", "escalation_chain", "route")
 
 
 def entries(oncall, method=None, path=None):
-    """The emulator's own log: it also says whether a fault rule ran the request before losing its answer."""
-    return [e for e in oncall.emulator_log() if (method is None or e["method"] == method) and (path is None or re.search(path, e["path"]))]
+    """The proxy's log: it also says whether a fault rule let the request reach the server before losing its answer."""
+    return [e for e in oncall.log() if (method is None or e["method"] == method) and (path is None or re.search(path, e["path"]))]
 
 
 def run_case(oncall, playbook, case, **extra):
@@ -55,7 +53,7 @@ def run_case(oncall, playbook, case, **extra):
 def test_post_reset_after_the_server_created_it_leaves_exactly_one(oncall, playbook, kind):
     case = create_cases(oncall)[kind]
     oncall.clear_log()
-    oncall.emulator.add_fault("POST", case[2], count=1, kind="reset_after")
+    oncall.add_fault("POST", case[2], count=1, kind="reset_after")
     play = run_case(oncall, playbook, case)
     assert play.rc == 0, play
     assert play.last["changed"] is True
@@ -68,7 +66,7 @@ def test_post_reset_after_the_server_created_it_leaves_exactly_one(oncall, playb
 def test_post_reset_before_the_server_created_it_creates_it_exactly_once(oncall, playbook, kind):
     case = create_cases(oncall)[kind]
     oncall.clear_log()
-    oncall.emulator.add_fault("POST", case[2], count=1, kind="reset_before")
+    oncall.add_fault("POST", case[2], count=1, kind="reset_before")
     play = run_case(oncall, playbook, case)
     assert play.rc == 0, play
     posts = entries(oncall, "POST", case[2])
@@ -80,7 +78,7 @@ def test_post_reset_before_the_server_created_it_creates_it_exactly_once(oncall,
 def test_post_answered_500_is_not_sent_again_and_fails_with_the_answer(oncall, playbook, kind):
     case = create_cases(oncall)[kind]
     oncall.clear_log()
-    oncall.emulator.add_fault("POST", case[2], count=1, kind="status", status=500)
+    oncall.add_fault("POST", case[2], count=1, kind="status", status=500)
     play = run_case(oncall, playbook, case)
     assert play.rc != 0 and "failed with HTTP 500" in play.last["msg"]
     assert len(entries(oncall, "POST", case[2])) == 1
@@ -91,7 +89,7 @@ def test_post_answered_500_is_not_sent_again_and_fails_with_the_answer(oncall, p
 def test_burst_of_429_is_waited_out(oncall, playbook, kind):
     case = create_cases(oncall)[kind]
     oncall.clear_log()
-    oncall.emulator.add_fault("*", r"^/api/v1/", count=3, kind="status", status=429, retry_after=1)
+    oncall.add_fault("*", r"^/api/v1/", count=3, kind="status", status=429, retry_after=1)
     play = run_case(oncall, playbook, case)
     assert play.rc == 0, play
     assert [e["status"] for e in oncall.log()][:3] == [429, 429, 429]
@@ -103,13 +101,13 @@ def test_burst_of_429_is_waited_out(oncall, playbook, kind):
 def test_429_longer_than_max_retry_delay_or_more_than_retries_fails_clearly(oncall, playbook, kind):
     case = create_cases(oncall)[kind]
     oncall.clear_log()
-    oncall.emulator.add_fault("*", r"^/api/v1/", count=1, kind="status", status=429, retry_after=600)
+    oncall.add_fault("*", r"^/api/v1/", count=1, kind="status", status=429, retry_after=600)
     play = run_case(oncall, playbook, case)
     assert play.rc != 0 and "longer than max_retry_delay=120 s" in play.last["msg"]
     assert len(oncall.log()) == 1
-    oncall.emulator.clear_faults()
+    oncall.clear_faults()
     oncall.clear_log()
-    oncall.emulator.add_fault("*", r"^/api/v1/", count=3, kind="status", status=429, retry_after=0)
+    oncall.add_fault("*", r"^/api/v1/", count=3, kind="status", status=429, retry_after=0)
     play = run_case(oncall, playbook, case, retries=2)
     assert play.rc != 0 and "still rate limited after 3 attempts" in play.last["msg"]
     assert len(oncall.log()) == 3
@@ -121,7 +119,7 @@ def test_429_longer_than_max_retry_delay_or_more_than_retries_fails_clearly(onca
 def test_transient_5xx_on_reads_is_retried(oncall, playbook, kind, status):
     case = create_cases(oncall)[kind]
     oncall.clear_log()
-    oncall.emulator.add_fault("GET", r"^/api/v1/", count=2, kind="status", status=status)
+    oncall.add_fault("GET", r"^/api/v1/", count=2, kind="status", status=status)
     play = run_case(oncall, playbook, case)
     assert play.rc == 0, play
     assert [e["status"] for e in entries(oncall, "GET")][:3] == [status, status, 200]
@@ -131,12 +129,12 @@ def test_transient_5xx_on_reads_is_retried(oncall, playbook, kind, status):
 def test_transient_5xx_on_update_and_delete_is_retried(oncall, playbook):
     name = oncall.name("retried")
     created = oncall.create_integration(name=name, type="webhook")
-    oncall.emulator.add_fault("PUT", r"^/api/v1/integrations/C", count=2, kind="status", status=503)
+    oncall.add_fault("PUT", r"^/api/v1/integrations/C", count=2, kind="status", status=503)
     play = playbook([{"name": "Update", "oncall.grafana.oncall_integration": {"name": name, "description_short": "new"}}])
     assert play.rc == 0, play
     assert [e["status"] for e in entries(oncall, "PUT")] == [503, 503, 200]
     oncall.clear_log()
-    oncall.emulator.add_fault("DELETE", r"^/api/v1/integrations/C", count=1, kind="reset_after")
+    oncall.add_fault("DELETE", r"^/api/v1/integrations/C", count=1, kind="reset_after")
     play = playbook([{"name": "Delete", "oncall.grafana.oncall_integration": {"name": name, "state": "absent"}}])
     assert play.rc == 0, play
     # The first DELETE was applied but its answer lost; the retry's 404 counts as done.
@@ -158,12 +156,12 @@ def test_transient_5xx_and_lost_answers_on_update_and_delete_of_chains_and_route
         oncall.api("POST", "routes/", json=dict(identity, escalation_chain_id=None))
         update = dict(identity, slack={"enabled": False})
     oncall.clear_log()
-    oncall.emulator.add_fault("PUT", path, count=2, kind="status", status=502)
+    oncall.add_fault("PUT", path, count=2, kind="status", status=502)
     play = playbook([{"name": "Update", module: update}])
     assert play.rc == 0, play
     assert [e["status"] for e in entries(oncall, "PUT")] == [502, 502, 200]
     oncall.clear_log()
-    oncall.emulator.add_fault("DELETE", path, count=1, kind="reset_after")
+    oncall.add_fault("DELETE", path, count=1, kind="reset_after")
     play = playbook([{"name": "Delete", module: dict(identity, state="absent")}])
     assert play.rc == 0, play
     assert [e["status"] for e in entries(oncall, "DELETE")] == ["reset", 404]
@@ -175,7 +173,7 @@ def test_transient_5xx_and_lost_answers_on_update_and_delete_of_chains_and_route
 
 def test_timeout_fails_after_the_configured_attempts(oncall, playbook):
     oncall.clear_log()
-    oncall.emulator.add_fault("GET", r"^/api/v1/integrations/?$", count=5, kind="delay", seconds=2)
+    oncall.add_fault("GET", r"^/api/v1/integrations/?$", count=5, kind="delay", seconds=2)
     task = {"name": oncall.name("slow"), "type": "webhook", "timeout": 1, "retries": 1}
     play = playbook([{"name": "Slow", "oncall.grafana.oncall_integration": task}])
     assert play.rc != 0
@@ -194,8 +192,8 @@ def test_timeout_fails_after_the_configured_attempts(oncall, playbook):
     ("oncall.grafana.oncall_escalation_chain_info", {}),
 ])
 def test_info_modules_ride_out_429_and_5xx(oncall, playbook, module, options):
-    oncall.emulator.add_fault("GET", r"^/api/v1/", count=1, kind="status", status=429, retry_after=0)
-    oncall.emulator.add_fault("GET", r"^/api/v1/", count=1, kind="status", status=502)
+    oncall.add_fault("GET", r"^/api/v1/", count=1, kind="status", status=429, retry_after=0)
+    oncall.add_fault("GET", r"^/api/v1/", count=1, kind="status", status=502)
     play = playbook([{"name": "Read", module: options}])
     assert play.rc == 0, play
     assert [e["status"] for e in oncall.log()] == [429, 502, 200]
@@ -204,7 +202,7 @@ def test_info_modules_ride_out_429_and_5xx(oncall, playbook, module, options):
 @pytest.mark.parametrize("status", [400, 500])
 def test_token_never_reaches_output_even_when_the_server_echoes_it(oncall, playbook, status):
     """A server (or proxy) that quotes the request's headers in its error must not leak the token anywhere."""
-    oncall.emulator.add_fault("*", r"^/api/v1/", count=10, kind="status", status=status, body="echo")
+    oncall.add_fault("*", r"^/api/v1/", count=10, kind="status", status=status, body="echo")
     tasks = [{"name": "Echoing server", "oncall.grafana.oncall_integration": {"name": oncall.name("echo"), "type": "webhook", "retries": 0},
               "ignore_errors": True},
              {"name": "Echoing server, info", "oncall.grafana.oncall_integration_info": {"retries": 0}, "ignore_errors": True}]
@@ -218,6 +216,7 @@ def test_token_never_reaches_output_even_when_the_server_echoes_it(oncall, playb
         assert oncall.token not in text
 
 
+@pytest.mark.emulator_only("needs its own emulator with a lowered rate limit")
 def test_fifty_integrations_through_a_tripping_rate_limit(oncall, playbook):
     """50 creates (100 requests) against the default 300/min limit lowered to 30 per 10 s: all made once, all correct.
 

@@ -12,6 +12,7 @@ ambiguity names the option that fixes it and the teams by name; a team id that n
 from __future__ import annotations
 
 import difflib
+import json
 import socket
 import threading
 
@@ -129,10 +130,10 @@ def test_a_team_id_that_names_no_team_says_so(oncall, playbook):
     ({"oncall.grafana.oncall_outgoing_webhook": {"name": "raced", "team": "ops", "webhook_url": "https://x.example", "trigger_type": "resolve",
                                                  "password": "pw", "integrations": []}}, "^/api/v1/webhooks/$", "webhooks/"),
 ], ids=["integration", "chain", "outgoing webhook"])
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_two_runs_at_once_both_succeed_and_one_object_exists(oncall, playbook, task, path, listing):
-    # Both runs find nothing and POST; the emulator holds the POSTs until both have arrived, then answers one after the other.
-    oncall.control("POST", "faults", json={"method": "POST", "path": path, "kind": "hold", "count": 2, "seconds": 60})
+    # Both runs find nothing and POST; the proxy holds the POSTs until both have arrived, then sends them one after the other.
+    task = json.loads(json.dumps(task).replace('"raced"', json.dumps(oncall.name("raced"))))
+    oncall.add_fault("POST", path, count=2, kind="hold", seconds=60)
     plays = [None, None]
     runs = [threading.Thread(target=lambda index=index: plays.__setitem__(index, playbook([task]))) for index in range(2)]
     for run in runs:
@@ -140,7 +141,7 @@ def test_two_runs_at_once_both_succeed_and_one_object_exists(oncall, playbook, t
     for run in runs:
         run.join(timeout=240)
     assert all(play is not None and play.rc == 0 for play in plays), plays
-    assert len([item for item in oncall.list(listing) if item["name"] == "raced"]) == 1
+    assert len([item for item in oncall.list(listing) if item["name"] == oncall.name("raced")]) == 1
     assert sorted(entry["status"] for entry in oncall.log() if entry["method"] == "POST") == [201, 400]
     # The run whose create was refused found the other run's object, compared it and had nothing left to change.
     loser = next(play for play in plays if any("another run created" in warning for warning in play.last.get("warnings", [])))
@@ -159,10 +160,9 @@ def test_a_one_line_edit_of_a_long_template_diffs_as_one_line_each_side(oncall, 
     assert changed == ["-      line 7: {{ payload.field_7 }}", "+      line seven: {{ payload.field_7 }}"], diff
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_two_fleet_runs_at_once_leave_one_integration_and_the_next_run_converges(oncall, playbook):
-    oncall.control("POST", "faults", json={"method": "POST", "path": "^/api/v1/integrations/$", "kind": "hold", "count": 2, "seconds": 60})
-    task = [{FLEET: {"state": "replaced", "config": [{"name": "raced", "type": "webhook",
+    oncall.add_fault("POST", r"^/api/v1/integrations/$", count=2, kind="hold", seconds=60)
+    task = [{FLEET: {"state": "replaced", "config": [{"name": oncall.name("raced"), "type": "webhook",
                                                       "routes": [{"routing_regex": "a"}, {"routing_regex": "b"}]}]}}]
     plays = [None, None]
     runs = [threading.Thread(target=lambda index=index: plays.__setitem__(index, playbook(task))) for index in range(2)]
@@ -171,7 +171,7 @@ def test_two_fleet_runs_at_once_leave_one_integration_and_the_next_run_converges
     for run in runs:
         run.join(timeout=240)
     assert all(play is not None and play.rc == 0 for play in plays), plays
-    [integration] = [item for item in oncall.list("integrations/") if item["name"] == "raced"]
+    [integration] = oncall.integrations(oncall.name("raced"))
     # The run whose create was refused planned its routes again against what the other run had made by then; routes have
     # no uniqueness, so two runs writing one route list at the same moment can still both add a route: the next run
     # (replaced) makes the list exact again.

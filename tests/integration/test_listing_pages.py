@@ -31,24 +31,24 @@ def pages(entries):
     return [int(entry["query"].get("page", 1)) for entry in entries]
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
+@pytest.mark.emulator_only("lists the whole organization by pages, so it must hold only the test's integrations")
 def test_max_concurrent_requests_from_module_defaults_asks_the_pages_together(oncall, playbook, tmp_path):
     made = [oncall.create_integration(name=oncall.name("page-%03d" % index), type="webhook") for index in range(250)]
     oncall.clear_log()
     # The two pages after the first are held until both have arrived: they only pass if they are asked together.
-    oncall.emulator.add_fault("GET", INTEGRATIONS, query=r"(^|&)page=", count=2, kind="hold", seconds=10)
+    oncall.add_fault("GET", INTEGRATIONS, query=r"(^|&)page=", count=2, kind="hold", seconds=10)
     play = run(oncall, playbook, tmp_path, [{"name": "List", "oncall.grafana.oncall_integration_info": {}}], max_concurrent_requests=2)
     assert play.rc == 0, play
     assert [item["id"] for item in play.last["integrations"]] == [item["id"] for item in made]
     assert sorted(pages(oncall.log())) == [1, 2, 3]
-    assert [entry["released"] for entry in oncall.emulator_log() if entry.get("fault")] == ["all", "all"]
+    assert [entry["released"] for entry in oncall.log() if entry.get("fault")] == ["all", "all"]
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
+@pytest.mark.emulator_only("lists the whole organization by pages, so it must hold only the test's integrations")
 def test_429_on_a_middle_page_is_waited_out_and_warned_about(oncall, playbook, tmp_path):
     made = [oncall.create_integration(name=oncall.name("page-%03d" % index), type="webhook") for index in range(350)]
     oncall.clear_log()
-    oncall.emulator.add_fault("GET", INTEGRATIONS, query=r"(^|&)page=3(&|$)", kind="status", status=429, retry_after=1)
+    oncall.add_fault("GET", INTEGRATIONS, query=r"(^|&)page=3(&|$)", kind="status", status=429, retry_after=1)
     play = run(oncall, playbook, tmp_path, [{"name": "Gather", "oncall.grafana.oncall_integrations": {"state": "gathered"}}])
     assert play.rc == 0, play
     assert [item["name"] for item in play.last["gathered"]] == [item["name"] for item in made]

@@ -508,13 +508,12 @@ def test_bad_tasks_fail_before_any_write_and_bad_options_before_any_request(onca
     assert stored(oncall, edited)["description_short"] is None and oncall.integrations(item["name"]) == []
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_failure_midway_says_what_was_applied_and_a_rerun_converges(oncall, playbook):
     names = [oncall.name("member-%d" % index) for index in range(3)]
     task = [fleet(config=[{"name": name, "type": "webhook", "routes": [{"routing_regex": "r"}]} for name in names])]
     # The first create goes through (a zero delay runs it normally); the second is refused; rules apply in order.
-    oncall.emulator.add_fault("POST", r"^/api/v1/integrations/$", count=1, kind="delay", seconds=0)
-    oncall.emulator.add_fault("POST", r"^/api/v1/integrations/$", count=1, kind="status", status=400)
+    oncall.add_fault("POST", r"^/api/v1/integrations/$", count=1, kind="delay", seconds=0)
+    oncall.add_fault("POST", r"^/api/v1/integrations/$", count=1, kind="status", status=400)
     oncall.clear_log()
     play = playbook(task)
     assert play.rc != 0
@@ -534,12 +533,11 @@ def test_failure_midway_says_what_was_applied_and_a_rerun_converges(oncall, play
     assert all(regexes(oncall, item) == ["r"] for item in oncall.integrations())
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_lost_answers_to_creates_never_make_two(oncall, playbook):
     names = [oncall.name("lost-%d" % index) for index in range(2)]
     # The server makes the first integration and the first route, but the client never hears back.
-    oncall.emulator.add_fault("POST", r"^/api/v1/integrations/$", count=1, kind="reset_after")
-    oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="reset_after")
+    oncall.add_fault("POST", r"^/api/v1/integrations/$", count=1, kind="reset_after")
+    oncall.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="reset_after")
     oncall.clear_log()
     play = playbook([fleet(config=[{"name": name, "type": "webhook", "routes": [{"routing_regex": "r"}, {"routing_regex": "s"}]}
                                    for name in names])])
@@ -554,10 +552,9 @@ def test_lost_answers_to_creates_never_make_two(oncall, playbook):
     assert all(regexes(oncall, item) == ["r", "s"] for item in oncall.integrations())
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_failure_on_a_route_reports_the_integration_already_written(oncall, playbook):
     name = oncall.name("half-made")
-    oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="status", status=400)
+    oncall.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="status", status=400)
     play = playbook([fleet(config=[{"name": name, "type": "webhook", "routes": [{"routing_regex": "r"}]}])])
     assert play.rc != 0
     [made] = oncall.integrations(name)
@@ -605,12 +602,11 @@ def test_replaced_creates_the_new_routes_before_it_deletes_the_old_ones(oncall, 
     assert regexes(oncall, made) == ["new"]
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_route_failing_after_others_were_written_reports_them(oncall, playbook):
     made = oncall.create_integration(name=oncall.name("half-routes"), type="webhook")
     # The first route is created; the second is refused.
-    oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="delay", seconds=0)
-    oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="status", status=400)
+    oncall.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="delay", seconds=0)
+    oncall.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="status", status=400)
     play = playbook([fleet(config=[{"id": made["id"], "routes": [{"routing_regex": "r1"}, {"routing_regex": "r2"}]}])])
     assert play.rc != 0
     assert play.last["changed"] is True
@@ -665,13 +661,12 @@ def test_integrations_that_already_share_a_name_in_a_team_can_be_listed_and_gath
     assert {entry["id"] for entry in play.last["results"]} == {first["id"], second["id"]}
 
 
-@pytest.mark.emulator_only("injects faults with the emulator's fault rules")
 def test_a_lost_answer_to_a_route_recreate_never_leaves_two(oncall, playbook):
     made = oncall.create_integration(name=oncall.name("lost-recreate"), type="webhook")
     prod = chain(oncall, "lost-prod")
     old = add_route(oncall, made, "r", escalation_chain_id=prod["id"])
     # The server makes the new route, but the client never hears back: it looks before it sends again.
-    oncall.emulator.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="reset_after")
+    oncall.add_fault("POST", r"^/api/v1/routes/$", count=1, kind="reset_after")
     oncall.clear_log()
     play = playbook([fleet(config=[{"id": made["id"], "routes": [{"routing_regex": "r", "escalation_chain_id": ""}]}])])
     assert play.rc == 0, play

@@ -9,6 +9,8 @@ Checked against an emulator of its own, whose request log is the reference: the 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import requests
 
@@ -82,3 +84,91 @@ def test_an_upstream_path_prefix_is_kept_and_left_out_of_the_log():
 def test_an_upstream_that_is_not_http_is_refused():
     with pytest.raises(ValueError, match="http:// or https://"):
         RecordingProxy("ftp://127.0.0.1:21")
+
+
+@pytest.mark.parametrize("rule", [
+    {"kind": "status", "status": 429, "retry_after": 3},
+    {"kind": "status", "status": 429},
+    {"kind": "status", "status": 400},
+    {"kind": "status", "status": 500},
+    {"kind": "status", "status": 502},
+    {"kind": "status", "status": 503, "body": "plain"},
+], ids=["429 with a wait", "429 without", "400", "500", "502", "503 plain"])
+def test_a_status_fault_is_answered_as_the_emulator_answers_it(upstream, rule):
+    """The proxy's canned answers are the emulator's (the same code), so the fault tests mean the same on any server."""
+    def answer(base_url):
+        got = requests.get(base_url + "/api/v1/integrations/", params={"page": 2}, headers={"Authorization": TOKEN}, timeout=10)
+        return got.status_code, got.content, {key: got.headers.get(key) for key in ("Content-Type", "Retry-After", "RateLimit-Reset")}
+
+    upstream.add_fault("GET", r"^/api/v1/integrations/", **rule)
+    from_emulator = answer(upstream.url)
+    with RecordingProxy(upstream.url) as proxy:
+        proxy.faults.add(dict(rule, method="GET", path=r"^/api/v1/integrations/"))
+        assert answer(proxy.url) == from_emulator
+        # The rule answered in the server's place: the request never reached it.
+        assert proxy.log() == [{"method": "GET", "path": "/api/v1/integrations/", "query": {"page": "2"}, "body": None,
+                                "status": rule["status"], "fault": "status", "applied": False}]
+    assert len(emulator_log(upstream)) == 1
+
+
+def test_an_echo_fault_quotes_what_the_client_sent(upstream):
+    with RecordingProxy(upstream.url) as proxy:
+        proxy.faults.add({"kind": "status", "status": 400, "body": "echo"})
+        got = requests.post(proxy.url + "/api/v1/integrations/", json={"name": "echoed"}, headers={"Authorization": TOKEN}, timeout=10)
+    assert got.status_code == 400 and TOKEN in got.json()["detail"] and '"name": "echoed"' in got.json()["detail"]
+    assert emulator_log(upstream) == []
+
+
+@pytest.mark.parametrize("kind, made, keys", [
+    ("reset_before", [], {"fault": "reset_before", "applied": False}),
+    ("reset_after", ["lost answer"], {"fault": "reset_after", "applied": True, "answer": 201}),
+])
+def test_a_reset_fault_resets_the_client_before_or_after_the_server_made_the_change(upstream, kind, made, keys):
+    with RecordingProxy(upstream.url) as proxy:
+        proxy.faults.add({"kind": kind, "method": "POST", "path": r"^/api/v1/integrations/$"})
+        with pytest.raises(requests.ConnectionError):
+            requests.post(proxy.url + "/api/v1/integrations/", json={"name": "lost answer", "type": "webhook"},
+                          headers={"Authorization": TOKEN}, timeout=10)
+        [entry] = proxy.log()
+        assert entry["status"] == "reset" and {key: entry[key] for key in keys} == keys
+        # The rule is used up: the next request goes through untouched.
+        again = requests.get(proxy.url + "/api/v1/teams/", headers={"Authorization": TOKEN}, timeout=10)
+        assert again.status_code == 200 and "fault" not in proxy.log()[-1]
+    assert [item["name"] for item in upstream.state.dump()["integrations"]] == made
+
+
+def test_a_delay_fault_forwards_after_waiting_and_a_client_that_gave_up_still_changes_the_server(upstream):
+    with RecordingProxy(upstream.url) as proxy:
+        proxy.faults.add({"kind": "delay", "seconds": 1, "method": "POST"})
+        with pytest.raises(requests.Timeout):
+            requests.post(proxy.url + "/api/v1/integrations/", json={"name": "slow", "type": "webhook"},
+                          headers={"Authorization": TOKEN}, timeout=0.2)
+        for dummy in range(100):  # bounded: the proxy logs the request once the server has answered it
+            if proxy.log():
+                break
+            threading.Event().wait(0.05)
+        assert [(entry["status"], entry["fault"], entry["delay"]) for entry in proxy.log()] == [(201, "delay", 1)]
+    assert [item["name"] for item in upstream.state.dump()["integrations"]] == ["slow"]
+
+
+def test_a_hold_fault_sends_the_held_requests_together_in_arrival_order(upstream):
+    with RecordingProxy(upstream.url) as proxy:
+        proxy.faults.add({"kind": "hold", "count": 2, "seconds": 10, "method": "POST"})
+        answers = {}
+
+        def create(name):
+            answers[name] = requests.post(proxy.url + "/api/v1/integrations/", json={"name": name, "type": "webhook"},
+                                          headers={"Authorization": TOKEN}, timeout=30).status_code
+
+        first = threading.Thread(target=create, args=("first",))
+        first.start()
+        for dummy in range(100):  # bounded: wait until the proxy holds the first request
+            if proxy.faults.describe()[0]["remaining"] == 1:
+                break
+            threading.Event().wait(0.05)
+        assert proxy.log() == []  # held: not sent yet
+        create("second")
+        first.join(timeout=30)
+        assert answers == {"first": 201, "second": 201}
+        assert [(entry["body"]["name"], entry["arrival"], entry["released"]) for entry in proxy.log()] == [("first", 1, "all"), ("second", 2, "all")]
+    assert [item["name"] for item in upstream.state.dump()["integrations"]] == ["first", "second"]
