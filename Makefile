@@ -9,7 +9,7 @@
 #   make build-smoke  build the tarball, install it, render every module's docs
 #   make demo         run hack/demo.sh (local emulator only; GRAFANA_* are ignored)
 #   make demo-real    the same demo against the real OnCall in GRAFANA_ONCALL_URL/_ACCESS_TOKEN
-#   make bench        benchmark against the local emulator, writes docs/performance.md (not in make test)
+#   make bench        benchmark against the local emulator (or ONCALL_TEST_URL), writes docs/performance.md (not in make test)
 #   make lock         re-resolve tests/requirements-*-constraints.txt (needs PyPI)
 #   make clean        remove .build/ (venvs, caches, build output)
 #
@@ -110,6 +110,7 @@ clean:
 # Request counts, wall times and peak memory against the local emulator (a few minutes); writes
 # docs/performance.md. Not part of `make test`. BENCH_ARGS e.g. "--reps 3 --output -", or "--only pages --splice" to
 # measure one section again (listings one page at a time vs at once, a few minutes) into the page (see bench/run.py).
+# With ONCALL_TEST_URL/ONCALL_TEST_TOKEN set, section 1 (requests per operation) is measured against that OnCall instead.
 BENCH_ARGS ?=
 bench: venv-2.19
 	@$(STEP) "bench" $(VENV_OLD)/bin/python bench/run.py $(BENCH_ARGS)

@@ -15,6 +15,7 @@ import re
 
 from harness import RATE_LIMIT
 from sections import SECTIONS
+from target import describe_server
 
 
 def versions():
@@ -54,8 +55,8 @@ def splice(page, machine, args, results):
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     for section in SECTIONS:
         if section.name in results:
-            note = ("*This section was measured on %s, apart from the rest of the page (`bench/run.py --only %s --splice`); "
-                    "load average %s when it started.*\n\n" % (when, ",".join(args.only), machine["load"]))
+            note = ("*This section was measured on %s against %s, apart from the rest of the page (`bench/run.py --only %s --splice`); "
+                    "load average %s when it started.*\n\n" % (when, describe_server(), ",".join(args.only), machine["load"]))
             parts[section.name] = note + section.render(args, results[section.name])
     known = [section.name for section in SECTIONS]
     order = [name for name in known if name in parts] + [name for name in parts if name not in known]
@@ -82,5 +83,6 @@ Everything runs against the bundled emulator (`tests/emulator/`, rate limit rais
 request log: a small callback (`bench/callback_plugins/bench_log.py`) clears the log when each task starts
 and reads it back when its result arrives. Times are wall-clock on this machine, so they include Ansible's
 own work per task (templating, building and starting the module), which dwarfs the HTTP requests to a
-local server.
+local server. Section 1's request counts can be measured against a real OnCall instead
+(`ONCALL_TEST_URL=... ONCALL_TEST_TOKEN=... make bench`, see [development.md](development.md#against-a-real-oncall)): its part then says so.
 """ % dict(machine, date=datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), took=took, partial=partial, rate=RATE_LIMIT)

@@ -11,6 +11,11 @@ bench/sections/__init__.py); what they share is bench/harness.py; the page is wr
     .build/venv-2.19/bin/python bench/run.py [--reps 5] [--sizes 100,1000,5000] [--fleet-size 500] [--output docs/performance.md]
     .build/venv-2.19/bin/python bench/run.py --only fleet --fleet-size 50    # one section alone, no page written
     .build/venv-2.19/bin/python bench/run.py --only pages --splice           # measure one section again, into the page
+    ONCALL_TEST_URL=... ONCALL_TEST_TOKEN=... make bench                    # the request counts of a real OnCall, into the page
+
+Against a real OnCall (the variables of `make test-real`) only the sections of REAL_SECTIONS run (by default all of
+them), and their parts of the page are replaced (--splice), each saying which server it came from; the other sections
+need the emulator (seeded servers of known sizes, injected delays, several stacks).
 """
 
 from __future__ import annotations
@@ -24,13 +29,17 @@ from pathlib import Path
 from harness import REPO, Runner, out
 from page import render, splice, versions
 from sections import SECTIONS
+from target import real_server
 
 SECTION_NAMES = [section.name for section in SECTIONS]  # what --only takes, in the order they run
+# What runs against a real OnCall: the request counts per operation, on whatever the server holds besides the run's objects.
+REAL_SECTIONS = ("operations",)
 
 
 def parse_args(argv):
+    real = real_server() is not None
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(SECTION_NAMES),
+    parser.add_argument("--only", default=",".join(REAL_SECTIONS if real else SECTION_NAMES),
                         help="comma-separated sections to run, of %s (default all; with some only, no page is written unless --output "
                              "is given)" % ", ".join(SECTION_NAMES))
     # --reps is read by two sections (unchanged, fleet), so it is declared here; a flag only one section reads is in its file.
@@ -46,6 +55,11 @@ def parse_args(argv):
     unknown = sorted(set(args.only) - set(SECTION_NAMES))
     if unknown or not args.only:
         parser.error("--only takes sections among %s, not %s" % (", ".join(SECTION_NAMES), ", ".join(unknown) or "nothing"))
+    if real:
+        emulator_only = [name for name in args.only if name not in REAL_SECTIONS]
+        if emulator_only:
+            parser.error("against a real OnCall (ONCALL_TEST_URL) only %s run; %s need the emulator" % (", ".join(REAL_SECTIONS), ", ".join(emulator_only)))
+        args.splice = args.splice or args.output is None  # a real server's figures go into the page next to the emulator's
     if args.output is None:
         args.output = str(REPO / "docs" / "performance.md") if set(args.only) == set(SECTION_NAMES) or args.splice else "-"
     if args.splice and (args.output == "-" or not Path(args.output).is_file()):

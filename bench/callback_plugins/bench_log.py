@@ -9,8 +9,8 @@ type: aggregate
 short_description: Per-task request log and wall time, for the collection's benchmark (bench/run.py)
 description:
   - Benchmark helper of the oncall.grafana collection, not shipped for users' playbooks.
-  - When a task starts, clears the request log of the OnCall emulator at E(BENCH_EMULATOR_URL); when its
-    result arrives, reads the log back. Writes a list of C({task, status, changed, seconds, requests}) to the
+  - When a task starts, clears the request log at E(BENCH_LOG_URL) (the OnCall emulator's, or the recording
+    proxy's in front of a real server); when its result arrives, reads the log back. Writes a list of C({task, status, changed, seconds, requests}) to the
     file named by E(BENCH_RESULTS) when the play ends.
   - Only meaningful with one host and the linear strategy (tasks run one after the other).
 requirements:
@@ -27,7 +27,7 @@ from ansible.plugins.callback import CallbackBase
 
 def _control(method, url):
     request = urllib.request.Request(url, method=method)
-    with urllib.request.urlopen(request, timeout=30) as response:  # nosec: the local emulator only
+    with urllib.request.urlopen(request, timeout=30) as response:  # nosec: a log on 127.0.0.1 only
         body = response.read()
     return json.loads(body) if body else None
 
@@ -42,8 +42,7 @@ class CallbackModule(CallbackBase):
         super().__init__(*args, **kwargs)
         self.records = []
         self.started = None
-        base = os.environ.get("BENCH_EMULATOR_URL", "").rstrip("/")
-        self.log_url = base + "/__emulator__/requests" if base else None
+        self.log_url = os.environ.get("BENCH_LOG_URL") or None
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         if self.log_url:
@@ -59,7 +58,7 @@ class CallbackModule(CallbackBase):
             "changed": bool(result._result.get("changed")),
             "msg": result._result.get("msg") if status == "failed" else None,
             "seconds": seconds,
-            "requests": [{key: entry.get(key) for key in ("method", "path", "query", "status")} for entry in entries],
+            "requests": [{key: entry.get(key) for key in ("method", "path", "query", "status", "fault")} for entry in entries],
         })
 
     def v2_runner_on_ok(self, result):

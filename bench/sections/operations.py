@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from harness import Api, Section, describe, emulator, out, pages, table
+from harness import Section, describe, out, pages, table
+from target import describe_server, open_target
 
 
 def operation_scenarios(ids):
@@ -15,41 +16,49 @@ def operation_scenarios(ids):
 
 
 def info_scenarios(ids):
+    n = ids["name"]
     pages_int, pages_chain = pages(ids["n_integrations"]), pages(ids["n_chains"])
     return [
         ("oncall_integration_info", "all (%d integrations)" % ids["n_integrations"], "list", {}, pages_int, False),
-        ("oncall_integration_info", "by name", "list", {"name": "bench-routed"}, 1, False),
+        ("oncall_integration_info", "by name", "list", {"name": n("routed")}, 1, False),
         ("oncall_integration_info", "by id", "list", {"id": ids["routed"]}, 1, False),
         ("oncall_integration_info", "by team name", "list", {"team": "ops"}, 1 + pages_int, False),
         ("oncall_escalation_chain_info", "all (%d chains)" % ids["n_chains"], "list", {}, pages_chain, False),
-        ("oncall_escalation_chain_info", "by name", "list", {"name": "bench-chain-a"}, 1, False),
+        ("oncall_escalation_chain_info", "by name", "list", {"name": n("chain-a")}, 1, False),
         ("oncall_route_info", "by integration_id", "list", {"integration_id": ids["routed"]}, 1, False),
-        ("oncall_route_info", "by integration name", "list", {"integration": "bench-routed"}, 2, False),
+        ("oncall_route_info", "by integration name", "list", {"integration": n("routed")}, 2, False),
         ("oncall_integration_info", "all, export (%d routes)" % ids["n_routes"], "list", {"export": True}, pages_int + pages(ids["n_routes"]), False),
-        ("oncall_outgoing_webhook_info", "all", "list", {}, 1, False),
+        ("oncall_outgoing_webhook_info", "all", "list", {}, pages(ids["n_webhooks"]), False),
     ]
 
 
+def slack_channel(ids):
+    """(the default route's or route's `slack` option, the label's words for it, its lookup): a Slack channel named when
+    the server has Slack with the channel #alerts; without it the rows name the team and chain only."""
+    if ids["slack"]:
+        return {"slack": {"channel": "#alerts"}}, ", Slack channel", 1
+    return {}, "", 0
+
+
 def integration_scenarios(ids):
-    int_names = {"team": "ops", "default_route": {"escalation_chain": "bench-chain-a", "slack": {"channel": "#alerts"}}}
+    n = ids["name"]
+    slack, names, extra = slack_channel(ids)
+    int_names = {"team": "ops", "default_route": dict({"escalation_chain": n("chain-a")}, **slack)}
     return [
-        ("oncall_integration", "name, ids only", "create (check mode)", {"name": "bench-int-plain", "type": "webhook"}, 1, True),
-        ("oncall_integration", "name, ids only", "create", {"name": "bench-int-plain", "type": "webhook"}, 2, False),
-        ("oncall_integration", "name, ids only", "unchanged", {"name": "bench-int-plain", "type": "webhook"}, 1, False),
-        ("oncall_integration", "name, ids only", "update (check mode)", {"name": "bench-int-plain", "description_short": "v2"}, 1, True),
-        ("oncall_integration", "name, ids only", "update", {"name": "bench-int-plain", "description_short": "v2"}, 2, False),
+        ("oncall_integration", "name, ids only", "create (check mode)", {"name": n("int-plain"), "type": "webhook"}, 1, True),
+        ("oncall_integration", "name, ids only", "create", {"name": n("int-plain"), "type": "webhook"}, 2, False),
+        ("oncall_integration", "name, ids only", "unchanged", {"name": n("int-plain"), "type": "webhook"}, 1, False),
+        ("oncall_integration", "name, ids only", "update (check mode)", {"name": n("int-plain"), "description_short": "v2"}, 1, True),
+        ("oncall_integration", "name, ids only", "update", {"name": n("int-plain"), "description_short": "v2"}, 2, False),
         ("oncall_integration", "name, ids only", "update: default route chain by id",
-         {"name": "bench-int-plain", "default_route": {"escalation_chain_id": ids["chain_a"]}}, 2, False),
-        ("oncall_integration", "name, ids only", "delete", {"name": "bench-int-plain", "state": "absent"}, 2, False),
-        ("oncall_integration", "name, ids only", "absent, missing", {"name": "bench-int-plain", "state": "absent"}, 1, False),
-        ("oncall_integration", "+ team, chain, Slack channel names", "create",
-         dict(int_names, name="bench-int-named", type="webhook"), 5, False),
-        ("oncall_integration", "+ team, chain, Slack channel names", "unchanged",
-         dict(int_names, name="bench-int-named", type="webhook"), 4, False),
-        ("oncall_integration", "+ team, chain, Slack channel names", "update",
-         dict(int_names, name="bench-int-named", description_short="v2"), 5, False),
-        ("oncall_integration", "+ team name", "delete", {"name": "bench-int-named", "team": "ops", "state": "absent"}, 3, False),
-        ("oncall_integration", "+ team name", "absent, missing", {"name": "bench-int-named", "team": "ops", "state": "absent"}, 2, False),
+         {"name": n("int-plain"), "default_route": {"escalation_chain_id": ids["chain_a"]}}, 2, False),
+        ("oncall_integration", "name, ids only", "delete", {"name": n("int-plain"), "state": "absent"}, 2, False),
+        ("oncall_integration", "name, ids only", "absent, missing", {"name": n("int-plain"), "state": "absent"}, 1, False),
+        ("oncall_integration", "+ team, chain%s names" % names, "create", dict(int_names, name=n("int-named"), type="webhook"), 4 + extra, False),
+        ("oncall_integration", "+ team, chain%s names" % names, "unchanged", dict(int_names, name=n("int-named"), type="webhook"), 3 + extra, False),
+        ("oncall_integration", "+ team, chain%s names" % names, "update", dict(int_names, name=n("int-named"), description_short="v2"), 4 + extra, False),
+        ("oncall_integration", "+ team name", "delete", {"name": n("int-named"), "team": "ops", "state": "absent"}, 3, False),
+        ("oncall_integration", "+ team name", "absent, missing", {"name": n("int-named"), "team": "ops", "state": "absent"}, 2, False),
         ("oncall_integration", "by id", "unchanged", {"id": ids["int_byid"], "description_short": "v1"}, 1, False),
         ("oncall_integration", "by id", "update", {"id": ids["int_byid"], "description_short": "v2"}, 2, False),
         ("oncall_integration", "by id", "delete", {"id": ids["int_byid"], "state": "absent"}, 2, False),
@@ -59,8 +68,9 @@ def integration_scenarios(ids):
 
 def integration_route_scenarios(ids):
     """oncall_integration managing its routes (`routes`: exactly these, in this order)."""
+    n = ids["name"]
     two = [{"routing_regex": "first", "escalation_chain_id": ids["chain_a"]}, {"routing_regex": "second"}]
-    task = {"name": "bench-int-routes", "type": "webhook"}
+    task = {"name": n("int-routes"), "type": "webhook"}
     return [
         ("oncall_integration", "+ 2 routes, chain id", "create (check mode)", dict(task, routes=two), 1, True),
         ("oncall_integration", "+ 2 routes, chain id", "create", dict(task, routes=two), 4, False),
@@ -74,8 +84,9 @@ def integration_route_scenarios(ids):
 
 
 def webhook_scenarios(ids):
-    hook = {"name": "bench-hook", "webhook_url": "https://tickets.example.com/api/issues", "trigger_type": "escalation", "http_method": "POST"}
-    named = dict(hook, integrations=["bench-routed"], team="ops")
+    n = ids["name"]
+    hook = {"name": n("hook"), "webhook_url": "https://tickets.example.com/api/issues", "trigger_type": "escalation", "http_method": "POST"}
+    named = dict(hook, integrations=[n("routed")], team="ops")
     secret = dict(hook, authorization_header="Bearer bench-secret")
     return [
         ("oncall_outgoing_webhook", "name, ids only", "create (check mode)", hook, 1, True),
@@ -87,31 +98,35 @@ def webhook_scenarios(ids):
         ("oncall_outgoing_webhook", "+ a secret", "set it", dict(secret, integration_ids=[ids["routed"]], team_id=ids["team_ops"]), 2, False),
         ("oncall_outgoing_webhook", "+ a secret", "unchanged (update_secrets: on_create)",
          dict(secret, integration_ids=[ids["routed"]], team_id=ids["team_ops"]), 1, False),
-        ("oncall_outgoing_webhook", "name, ids only", "delete", {"name": "bench-hook", "state": "absent"}, 2, False),
-        ("oncall_outgoing_webhook", "name, ids only", "absent, missing", {"name": "bench-hook", "state": "absent"}, 1, False),
+        ("oncall_outgoing_webhook", "name, ids only", "delete", {"name": n("hook"), "state": "absent"}, 2, False),
+        ("oncall_outgoing_webhook", "name, ids only", "absent, missing", {"name": n("hook"), "state": "absent"}, 1, False),
     ]
 
 
 def chain_scenarios(ids):
+    n = ids["name"]
     return [
-        ("oncall_escalation_chain", "name, ids only", "create", {"name": "bench-chain-plain"}, 2, False),
-        ("oncall_escalation_chain", "name, ids only", "unchanged", {"name": "bench-chain-plain"}, 1, False),
-        ("oncall_escalation_chain", "name, ids only", "update (team_id)", {"name": "bench-chain-plain", "team_id": ids["team_ops"]}, 2, False),
-        ("oncall_escalation_chain", "name, ids only", "delete", {"name": "bench-chain-plain", "state": "absent"}, 2, False),
-        ("oncall_escalation_chain", "name, ids only", "absent, missing", {"name": "bench-chain-plain", "state": "absent"}, 1, False),
-        ("oncall_escalation_chain", "+ team name", "create", {"name": "bench-chain-named", "team": "ops"}, 3, False),
-        ("oncall_escalation_chain", "+ team name", "unchanged", {"name": "bench-chain-named", "team": "ops"}, 2, False),
-        ("oncall_escalation_chain", "+ team name", "update (team)", {"name": "bench-chain-named", "team": "db"}, 3, False),
-        ("oncall_escalation_chain", "name, ids only", "delete (was + team)", {"name": "bench-chain-named", "state": "absent"}, 2, False),
-        ("oncall_escalation_chain", "by id", "unchanged", {"id": ids["chain_byid"], "name": "bench-chain-byid"}, 1, False),
-        ("oncall_escalation_chain", "by id", "update (rename)", {"id": ids["chain_byid"], "name": "bench-chain-byid-2"}, 2, False),
+        ("oncall_escalation_chain", "name, ids only", "create", {"name": n("chain-plain")}, 2, False),
+        ("oncall_escalation_chain", "name, ids only", "unchanged", {"name": n("chain-plain")}, 1, False),
+        ("oncall_escalation_chain", "name, ids only", "update (team_id)", {"name": n("chain-plain"), "team_id": ids["team_ops"]}, 2, False),
+        ("oncall_escalation_chain", "name, ids only", "delete", {"name": n("chain-plain"), "state": "absent"}, 2, False),
+        ("oncall_escalation_chain", "name, ids only", "absent, missing", {"name": n("chain-plain"), "state": "absent"}, 1, False),
+        ("oncall_escalation_chain", "+ team name", "create", {"name": n("chain-named"), "team": "ops"}, 3, False),
+        ("oncall_escalation_chain", "+ team name", "unchanged", {"name": n("chain-named"), "team": "ops"}, 2, False),
+        ("oncall_escalation_chain", "+ team name", "update (team)", {"name": n("chain-named"), "team": "db"}, 3, False),
+        ("oncall_escalation_chain", "name, ids only", "delete (was + team)", {"name": n("chain-named"), "state": "absent"}, 2, False),
+        ("oncall_escalation_chain", "by id", "unchanged", {"id": ids["chain_byid"], "name": n("chain-byid")}, 1, False),
+        ("oncall_escalation_chain", "by id", "update (rename)", {"id": ids["chain_byid"], "name": n("chain-byid-2")}, 2, False),
         ("oncall_escalation_chain", "by id", "delete", {"id": ids["chain_byid"], "state": "absent"}, 2, False),
         ("oncall_escalation_chain", "by id", "absent, missing", {"id": ids["chain_byid"], "state": "absent"}, 1, False),
     ]
 
 
 def route_scenarios(ids):
-    route_names = {"integration": "bench-routed", "escalation_chain": "bench-chain-a", "slack": {"channel": "#alerts"}}
+    n = ids["name"]
+    slack, names, extra = slack_channel(ids)
+    route_names = dict({"integration": n("routed"), "escalation_chain": n("chain-a")}, **slack)
+    how = "integration, chain%s names" % names
     return [
         ("oncall_route", "integration_id, chain id", "create",
          {"integration_id": ids["routed"], "routing_regex": "r-ids", "escalation_chain_id": ids["chain_a"]}, 2, False),
@@ -128,12 +143,11 @@ def route_scenarios(ids):
         ("oncall_route", "integration_id, chain id", "delete", {"integration_id": ids["routed"], "routing_regex": "r-ids", "state": "absent"}, 2, False),
         ("oncall_route", "integration_id, chain id", "absent, missing",
          {"integration_id": ids["routed"], "routing_regex": "r-ids", "state": "absent"}, 1, False),
-        ("oncall_route", "integration, chain, Slack channel names", "create", dict(route_names, routing_regex="r-names"), 5, False),
-        ("oncall_route", "integration, chain, Slack channel names", "unchanged", dict(route_names, routing_regex="r-names"), 4, False),
-        ("oncall_route", "integration, chain, Slack channel names", "update (chain)",
-         dict(route_names, routing_regex="r-names", escalation_chain="bench-chain-b"), 5, False),
-        ("oncall_route", "integration name", "delete", {"integration": "bench-routed", "routing_regex": "r-names", "state": "absent"}, 3, False),
-        ("oncall_route", "integration name", "absent, missing", {"integration": "bench-routed", "routing_regex": "r-names", "state": "absent"}, 2, False),
+        ("oncall_route", how, "create", dict(route_names, routing_regex="r-names"), 4 + extra, False),
+        ("oncall_route", how, "unchanged", dict(route_names, routing_regex="r-names"), 3 + extra, False),
+        ("oncall_route", how, "update (chain)", dict(route_names, routing_regex="r-names", escalation_chain=n("chain-b")), 4 + extra, False),
+        ("oncall_route", "integration name", "delete", {"integration": n("routed"), "routing_regex": "r-names", "state": "absent"}, 3, False),
+        ("oncall_route", "integration name", "absent, missing", {"integration": n("routed"), "routing_regex": "r-names", "state": "absent"}, 2, False),
         ("oncall_route", "by id", "unchanged", {"id": ids["route_byid"], "escalation_chain_id": ids["chain_a"]}, 1, False),
         ("oncall_route", "by id", "update (chain)", {"id": ids["route_byid"], "escalation_chain_id": ids["chain_b"]}, 2, False),
         ("oncall_route", "by id", "delete", {"id": ids["route_byid"], "state": "absent"}, 2, False),
@@ -141,25 +155,30 @@ def route_scenarios(ids):
     ]
 
 
-def setup_objects(api):
-    """What the scenarios address, made through the plain API: {name: id}, and the counts the info rows list."""
-    chain_a = api.post("escalation_chains/", name="bench-chain-a")["id"]
-    chain_b = api.post("escalation_chains/", name="bench-chain-b")["id"]
+def setup_objects(api, n, real):
+    """What the scenarios address, made through the plain API (names made by `n`): {name: id}, the counts the info
+    rows list, `name` (n) and `slack` (whether the rows can name a Slack channel)."""
+    chain_a = api.post("escalation_chains/", name=n("chain-a"))["id"]
+    chain_b = api.post("escalation_chains/", name=n("chain-b"))["id"]
     for number in range(120):  # more than one page of chains, so that listing them all pages
-        api.post("escalation_chains/", name="bench-filler-%03d" % number)
-    routed = api.post("integrations/", name="bench-routed", type="alertmanager")["id"]
+        api.post("escalation_chains/", name=n("filler-%03d" % number))
+    routed = api.post("integrations/", name=n("routed"), type="alertmanager")["id"]
     for regex in ("setup-1", "setup-2"):
         api.post("routes/", integration_id=routed, routing_regex=regex, escalation_chain_id=None)
     route_byid = api.post("routes/", integration_id=routed, routing_regex="byid", escalation_chain_id=chain_a)["id"]
     ids = {
         "chain_a": chain_a, "chain_b": chain_b, "routed": routed, "route_byid": route_byid,
-        "chain_byid": api.post("escalation_chains/", name="bench-chain-byid")["id"],
-        "int_byid": api.post("integrations/", name="bench-int-byid", type="webhook", description_short="v1")["id"],
+        "chain_byid": api.post("escalation_chains/", name=n("chain-byid"))["id"],
+        "int_byid": api.post("integrations/", name=n("int-byid"), type="webhook", description_short="v1")["id"],
         "team_ops": api.team_id("ops"),
+        "name": n,
+        # The emulator has #alerts; a real server may have no Slack, or not that channel.
+        "slack": not real or any(channel["name"] == "alerts" for channel in api.list_all("slack_channels/?channel_name=alerts")),
     }
     ids["n_integrations"] = api.count("integrations/")
     ids["n_chains"] = api.count("escalation_chains/")
     ids["n_routes"] = api.count("routes/")
+    ids["n_webhooks"] = api.count("webhooks/")
     return ids
 
 
@@ -191,16 +210,15 @@ def scenario_rows(scenarios, records):
 
 def bench_operations(runner, seed):
     """One playbook, one task per operation; the callback clears and reads the request log around each task."""
-    server = emulator(seed=seed)
-    try:
-        ids = setup_objects(Api(server.url))
+    with open_target(seed=seed) as target:
+        ids = setup_objects(target.api, target.name, target.real)
         scenarios = operation_scenarios(ids)
-        dummy, records = runner.run(server.url, scenario_tasks(scenarios))
-    finally:
-        server.stop()
+        dummy, records = target.run(runner, scenario_tasks(scenarios))
     rows, over = scenario_rows(scenarios, records)
     text = table(["Module", "Addressed by", "Operation", "Changed", "Requests", "Writes", "Minimum", "At minimum", "Requests sent"], rows)
-    return text, {"over": over, "tasks": len(records), "n_integrations": ids["n_integrations"], "n_chains": ids["n_chains"]}
+    return text, {"over": over, "tasks": len(records), "n_integrations": ids["n_integrations"], "n_chains": ids["n_chains"],
+                  "server": describe_server() if target.real else None, "slack": ids["slack"],
+                  "throttled": sum(record["throttled"] for record in records)}
 
 
 def run_operations(runner, args):
@@ -219,8 +237,7 @@ def render_operations(args, result):
 ## 1. Requests per operation
 
 One playbook, one task per row, run in this order (each row starts from the state the rows above left).
-The server holds %(seed)d seeded integrations plus the benchmark's own (%(n_int)d when the info rows run)
-and %(n_chains)d escalation chains. *Minimum* is the fewest requests the operation can take through the
+%(server)s *Minimum* is the fewest requests the operation can take through the
 public API: one lookup to know whether the object exists and what it holds (a filtered `GET ?name=`, the
 object's `GET /<id>/`, or for routes the integration's routes listing), one request per name to turn into
 an id (`team`, `escalation_chain`, `slack.channel`, `integration`: the API returns ids only, so a name
@@ -235,7 +252,23 @@ and the minimum is counted at that page size.)
 %(over)s
 
 %(ops_text)s
-""" % dict(seed=args.seed, n_int=ops["n_integrations"], n_chains=ops["n_chains"], over=over, ops_text=ops_text)
+""" % dict(server=server_line(args, ops), over=over, ops_text=ops_text)
+
+
+def server_line(args, ops):
+    """Which server the rows came from, and what it held."""
+    if not ops.get("server"):
+        return ("The server holds %d seeded integrations plus the benchmark's own (%d when the info rows run) and %d escalation chains."
+                % (args.seed, ops["n_integrations"], ops["n_chains"]))
+    line = ("The server, %s (`ONCALL_TEST_URL`), held %d integrations (the benchmark's own included) when the info rows ran, and %d "
+            "escalation chains; the playbook tests' recording proxy, in front of it, counted the requests."
+            % (ops["server"], ops["n_integrations"], ops["n_chains"]))
+    if not ops["slack"]:
+        line += " It has no Slack channel #alerts, so the rows that name one name the team and chain only."
+    if ops["throttled"]:
+        line += (" The server's rate limit refused %d request%s (HTTP 429): the client waited and asked again, and the counts leave"
+                 " the refusals out." % (ops["throttled"], "s" if ops["throttled"] > 1 else ""))
+    return line
 
 
 def add_arguments(parser):

@@ -20,12 +20,16 @@ fault tests run against any server: a "status" rule answers in the server's plac
 without forwarding, "reset_after" forwards (the change is made) then resets, and "hold" forwards the held requests
 one at a time in arrival order. Its log then says which rule took a request, in the emulator's keys (fault, applied,
 arrival, released, delay, answer).
+
+Another process (the benchmark's Ansible callback) reads the log at ``<proxy url>/__proxy__/requests`` (GET: the log
+as the emulator's ``/__emulator__/requests`` gives its own; DELETE: empty it); that path is never forwarded.
 """
 
 from __future__ import annotations
 
 import http.client
 import http.server
+import json
 import socket
 import ssl
 import struct
@@ -47,6 +51,9 @@ _HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-authenticate", "prox
                          "trailers", "transfer-encoding", "upgrade", "host", "content-length"))
 
 
+LOG_PATH = "/__proxy__/requests"
+
+
 class RecordingProxy:
     """A threaded proxy on 127.0.0.1 in front of ``upstream`` (a base URL, with or without a path prefix)."""
 
@@ -66,6 +73,7 @@ class RecordingProxy:
         self._server = _Server((host, port), _Handler)
         self._server.proxy = self
         self.url = "http://%s:%d" % (host, self._server.server_port)
+        self.log_url = self.url + LOG_PATH
         self._thread = None
 
     # -- the log
@@ -176,6 +184,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _relay(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if urlsplit(self.path).path == LOG_PATH:
+            self._serve_log()
+            return
         headers = {key: value for key, value in self.headers.items() if key.lower() not in _HOP_BY_HOP}
         answer = self.server.proxy.answer(self.command, self.path, headers, body)
         if answer is None:
@@ -197,6 +208,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _relay
+
+    def _serve_log(self):
+        if self.command == "DELETE":
+            self.server.proxy.clear()
+            status, data = 204, b""
+        elif self.command == "GET":
+            status, data = 200, json.dumps({"requests": self.server.proxy.log()}).encode("utf-8")
+        else:
+            status, data = 405, b""
+        self.send_response_only(status)
+        self.send_header("Content-Length", str(len(data)))
+        if data:
+            self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(data)
 
     def finish(self):
         super().finish()

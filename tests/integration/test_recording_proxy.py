@@ -172,3 +172,14 @@ def test_a_hold_fault_sends_the_held_requests_together_in_arrival_order(upstream
         assert answers == {"first": 201, "second": 201}
         assert [(entry["body"]["name"], entry["arrival"], entry["released"]) for entry in proxy.log()] == [("first", 1, "all"), ("second", 2, "all")]
     assert [item["name"] for item in upstream.state.dump()["integrations"]] == ["first", "second"]
+
+
+def test_another_process_reads_and_empties_the_log_over_http_and_that_is_never_forwarded(upstream):
+    with RecordingProxy(upstream.url) as proxy:
+        requests.get(proxy.url + "/api/v1/teams/", headers={"Authorization": TOKEN}, timeout=10)
+        read = requests.get(proxy.log_url, timeout=10)
+        assert read.status_code == 200 and read.json() == {"requests": proxy.log()} and len(proxy.log()) == 1
+        assert requests.delete(proxy.log_url, timeout=10).status_code == 204
+        assert proxy.log() == [] and requests.get(proxy.log_url, timeout=10).json() == {"requests": []}
+        assert requests.post(proxy.log_url, timeout=10).status_code == 405
+    assert [entry["path"] for entry in emulator_log(upstream)] == ["/api/v1/teams/"]
