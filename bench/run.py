@@ -59,7 +59,7 @@ def parse_args(argv):
         emulator_only = [name for name in args.only if name not in REAL_SECTIONS]
         if emulator_only:
             parser.error("against a real OnCall (ONCALL_TEST_URL) only %s run; %s need the emulator" % (", ".join(REAL_SECTIONS), ", ".join(emulator_only)))
-        args.splice = args.splice or args.output is None  # a real server's figures go into the page next to the emulator's
+        args.splice = args.output != "-"  # a real server's figures go into the page, next to the emulator's
     if args.output is None:
         args.output = str(REPO / "docs" / "performance.md") if set(args.only) == set(SECTION_NAMES) or args.splice else "-"
     if args.splice and (args.output == "-" or not Path(args.output).is_file()):

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, oncall.grafana contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""`make bench` against a server given by ONCALL_TEST_URL: the request-count section, through the recording proxy.
+
+A stand-in emulator plays the real server, started as one would be (the real rate limit, no Slack), and is only
+ever reached by its URL: the benchmark must count through the proxy, say which server the figures came from, keep
+the page's other sections, and leave the server as it found it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from server import EmulatorServer  # pylint: disable=import-error
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "bench-stand-in-token-0123456789abcdef"
+
+
+def bench(server_url, *args):
+    env = dict(os.environ, ONCALL_TEST_URL=server_url, ONCALL_TEST_TOKEN=TOKEN)
+    return subprocess.run([sys.executable, str(REPO / "bench" / "run.py")] + list(args), cwd=str(REPO), env=env,
+                          capture_output=True, text=True, timeout=900, check=False)
+
+
+def parts(page):
+    """{section name: its part of the page}."""
+    pieces = re.split(r"^<!-- bench section: (\S+) -->$", page, flags=re.MULTILINE)
+    return dict(zip(pieces[1::2], pieces[2::2]))
+
+
+@pytest.mark.emulator_only("starts a stand-in server of its own for the benchmark")
+def test_requests_per_operation_are_measured_against_the_server_and_it_is_left_as_it_was(tmp_path):
+    before = (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
+    page = tmp_path / "performance.md"
+    page.write_text(before, encoding="utf-8")
+    with EmulatorServer(token=TOKEN, teams=["ops", "db"], host="127.0.0.1", port=0) as server:
+        proc = bench(server.url, "--output", str(page))
+        assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+        after = page.read_text(encoding="utf-8")
+        operations = parts(after)["operations"]
+        assert "against the OnCall at %s" % server.url.split("//")[1] in operations
+        assert "Every operation is at its minimum." in operations
+        # No Slack on this server: the rows name the team and chain only, and say so.
+        assert "no Slack channel #alerts" in operations and "/slack_channels/?channel_name" not in operations
+        assert {name: part for name, part in parts(after).items() if name != "operations"} == {
+            name: part for name, part in parts(before).items() if name != "operations"}
+        # Everything the run made is gone (the emulator's own log shows the section did make things there).
+        for path in ("integrations", "escalation_chains", "webhooks"):
+            listed = requests.get("%s/api/v1/%s/" % (server.url, path), headers={"Authorization": TOKEN}, timeout=30)
+            assert listed.status_code == 200 and listed.json()["count"] == 0, (path, listed.text[:300])
+        assert any(entry["method"] == "POST" for entry in server.state.requests)
+
+        refused = bench(server.url, "--only", "pages", "--output", "-")
+        assert refused.returncode == 2 and "pages need the emulator" in refused.stderr
