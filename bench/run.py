@@ -40,8 +40,8 @@ def parse_args(argv):
     real = real_server() is not None
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(REAL_SECTIONS if real else SECTION_NAMES),
-                        help="comma-separated sections to run, of %s (default all; with some only, no page is written unless --output "
-                             "is given)" % ", ".join(SECTION_NAMES))
+                        help="comma-separated sections to run, of %s (default all, or %s against a real OnCall; with some only, no page "
+                             "is written unless --output is given)" % (", ".join(SECTION_NAMES), ", ".join(REAL_SECTIONS)))
     # --reps is read by two sections (unchanged, fleet), so it is declared here; a flag only one section reads is in its file.
     parser.add_argument("--reps", type=int, default=5, help="repetitions of the 50-integration comparison and of the fleet's tasks (default 5)")
     for section in SECTIONS:
@@ -59,7 +59,13 @@ def parse_args(argv):
         emulator_only = [name for name in args.only if name not in REAL_SECTIONS]
         if emulator_only:
             parser.error("against a real OnCall (ONCALL_TEST_URL) only %s run; %s need the emulator" % (", ".join(REAL_SECTIONS), ", ".join(emulator_only)))
-        args.splice = args.output != "-"  # a real server's figures go into the page, next to the emulator's
+        if args.output == "-" and args.splice:
+            parser.error("--splice needs a page to write into, not --output -")
+        if args.output != "-":
+            # A real server's figures go into the page next to the emulator's, never a page of their own.
+            if args.output is not None and not Path(args.output).is_file():
+                parser.error("against a real OnCall the figures replace their sections in an existing page: %s is not one" % args.output)
+            args.splice = True
     if args.output is None:
         args.output = str(REPO / "docs" / "performance.md") if set(args.only) == set(SECTION_NAMES) or args.splice else "-"
     if args.splice and (args.output == "-" or not Path(args.output).is_file()):

@@ -38,7 +38,10 @@ def real_server():
 def describe_server():
     """How the page names the server the figures came from."""
     real = real_server()
-    return "the OnCall at %s" % urlsplit(real[0]).netloc if real else "the bundled emulator"
+    if not real:
+        return "the bundled emulator"
+    parts = urlsplit(real[0])  # host and port only: never credentials a URL may carry
+    return "the OnCall at %s" % (parts.hostname + (":%d" % parts.port if parts.port else ""))
 
 
 class Target:

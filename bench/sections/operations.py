@@ -158,6 +158,9 @@ def route_scenarios(ids):
 def setup_objects(api, n, real):
     """What the scenarios address, made through the plain API (names made by `n`): {name: id}, the counts the info
     rows list, `name` (n) and `slack` (whether the rows can name a Slack channel)."""
+    missing = [team for team in ("ops", "db") if not api.call("GET", "teams/", params={"name": team})["results"]]
+    if missing:
+        raise SystemExit("the server has no team %s: the rows name the teams ops and db (Grafana teams, which OnCall copies)" % " or ".join(missing))
     chain_a = api.post("escalation_chains/", name=n("chain-a"))["id"]
     chain_b = api.post("escalation_chains/", name=n("chain-b"))["id"]
     for number in range(120):  # more than one page of chains, so that listing them all pages

@@ -19,7 +19,9 @@ fault tests run against any server: a "status" rule answers in the server's plac
 (a 429 without the Allow header, the proxy knowing no views), "delay" waits before forwarding, "reset_before" resets
 without forwarding, "reset_after" forwards (the change is made) then resets, and "hold" forwards the held requests
 one at a time in arrival order. Its log then says which rule took a request, in the emulator's keys (fault, applied,
-arrival, released, delay, answer).
+arrival, released, delay, answer). A request a rule forwards that the server refuses with its own 429 (a real server's
+rate limit) is sent again after the wait the server asks for, so the rule acts on a request the server ran; the
+refusals are logged as plain entries.
 
 Another process (the benchmark's Ansible callback) reads the log at ``<proxy url>/__proxy__/requests`` (GET: the log
 as the emulator's ``/__emulator__/requests`` gives its own; DELETE: empty it); that path is never forwarded.
@@ -114,27 +116,46 @@ class RecordingProxy:
         if rule.kind == "hold":
             # Logged before the next held request may go, so the log shows them in the order they went.
             with rule.gate.turn(use) as released:
-                return self._logged(method, target, headers, body, {"fault": rule.kind, "applied": True, "arrival": use, "released": released})
+                answer = self._forward_past_throttle(method, target, headers, body)
+                self._record(method, target, body, _status(answer), {"fault": rule.kind, "applied": True, "arrival": use, "released": released})
+                return answer
         if rule.kind == "status":
             response = fault_response(request, rule)
             self._record(method, target, body, response.status_code, {"fault": rule.kind, "applied": False})
             return response.status_code, None, list(response.headers.items()), response.get_data(), False
         if rule.kind == "delay":
             time.sleep(rule.options["seconds"])  # the client may have given up by now; the request still goes
-            return self._logged(method, target, headers, body, {"fault": rule.kind, "applied": True, "delay": rule.options["seconds"]})
+            answer = self._forward_past_throttle(method, target, headers, body)
+            self._record(method, target, body, _status(answer), {"fault": rule.kind, "applied": True, "delay": rule.options["seconds"]})
+            return answer
         if rule.kind == "reset_before":
             self._record(method, target, body, "reset", {"fault": rule.kind, "applied": False})
             return None
         # reset_after: the server makes the change, its answer is lost
-        answer = self._forward(method, target, headers, body)
+        answer = self._forward_past_throttle(method, target, headers, body)
         self._record(method, target, body, "reset", {"fault": rule.kind, "applied": answer is not None,
                                                      "answer": answer[0] if answer is not None else "reset"})
         return None
 
-    def _logged(self, method, target, headers, body, fault=None):
+    def _logged(self, method, target, headers, body):
         """Forward the request and log it with the server's status ("reset" when it gave no answer)."""
         answer = self._forward(method, target, headers, body)
-        self._record(method, target, body, answer[0] if answer is not None else "reset", fault)
+        self._record(method, target, body, _status(answer))
+        return answer
+
+    def _forward_past_throttle(self, method, target, headers, body):
+        """Forward a request a fault rule took; while the server refuses it with 429, log that and send it again after the
+        wait it asks for (at most 60 s, at most 10 times), so that the rule's effect lands on a request the server ran."""
+        for dummy in range(10):
+            answer = self._forward(method, target, headers, body)
+            if answer is None or answer[0] != 429:
+                return answer
+            self._record(method, target, body, 429)
+            retry_after = dict((key.lower(), value) for key, value in answer[2]).get("retry-after")
+            try:
+                time.sleep(min(60.0, max(0.0, float(retry_after or 1))))
+            except ValueError:
+                time.sleep(1)
         return answer
 
     def _forward(self, method, target, headers, body):
@@ -169,6 +190,11 @@ class RecordingProxy:
         self.stop()
 
 
+def _status(answer):
+    """The status an answer is logged with: the server's, or "reset" when it gave none."""
+    return answer[0] if answer is not None else "reset"
+
+
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     proxy = None
@@ -197,10 +223,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         status, reason, upstream_headers, data, said_close = answer
         self.send_response_only(status, reason)
+        length = str(len(data))
         for key, value in upstream_headers:
             if key.lower() not in _HOP_BY_HOP:
                 self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
+            elif key.lower() == "content-length" and self.command == "HEAD":
+                length = value  # a HEAD answer has no body, but says how long the GET's would be
+        self.send_header("Content-Length", length)
         if said_close:
             self.send_header("Connection", "close")  # also makes http.server close this connection after answering
         self.end_headers()

@@ -62,3 +62,11 @@ def test_requests_per_operation_are_measured_against_the_server_and_it_is_left_a
 
         refused = bench(server.url, "--only", "pages", "--output", "-")
         assert refused.returncode == 2 and "pages need the emulator" in refused.stderr
+
+
+@pytest.mark.emulator_only("starts a stand-in server of its own for the benchmark")
+def test_a_server_without_the_teams_is_refused_before_anything_is_made():
+    with EmulatorServer(token=TOKEN, teams=["ops"], host="127.0.0.1", port=0) as server:
+        proc = bench(server.url, "--output", "-")
+        assert proc.returncode == 1 and "the server has no team db" in proc.stderr, proc.stderr[-2000:]
+        assert not any(entry["method"] != "GET" for entry in server.state.requests)

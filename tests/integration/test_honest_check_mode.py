@@ -132,6 +132,7 @@ def test_a_team_id_that_names_no_team_says_so(oncall, playbook):
 ], ids=["integration", "chain", "outgoing webhook"])
 def test_two_runs_at_once_both_succeed_and_one_object_exists(oncall, playbook, task, path, listing):
     # Both runs find nothing and POST; the proxy holds the POSTs until both have arrived, then sends them one after the other.
+    oncall.team_id("ops")  # skips on a server without it
     task = json.loads(json.dumps(task).replace('"raced"', json.dumps(oncall.name("raced"))))
     oncall.add_fault("POST", path, count=2, kind="hold", seconds=60)
     plays = [None, None]

@@ -183,3 +183,24 @@ def test_another_process_reads_and_empties_the_log_over_http_and_that_is_never_f
         assert proxy.log() == [] and requests.get(proxy.log_url, timeout=10).json() == {"requests": []}
         assert requests.post(proxy.log_url, timeout=10).status_code == 405
     assert [entry["path"] for entry in emulator_log(upstream)] == ["/api/v1/teams/"]
+
+
+def test_a_request_a_rule_forwards_that_the_server_throttles_is_sent_again_so_the_rule_acts_on_a_request_it_ran(upstream):
+    """Near a real server's rate limit: the lost answer must be that of a create the server made, not of its 429."""
+    upstream.add_fault("POST", r"^/api/v1/integrations/$", kind="status", status=429, retry_after=1)
+    with RecordingProxy(upstream.url) as proxy:
+        proxy.faults.add({"kind": "reset_after", "method": "POST", "path": r"^/api/v1/integrations/$"})
+        with pytest.raises(requests.ConnectionError):
+            requests.post(proxy.url + "/api/v1/integrations/", json={"name": "made once", "type": "webhook"},
+                          headers={"Authorization": TOKEN}, timeout=30)
+        assert [(entry["status"], entry.get("fault"), entry.get("answer")) for entry in proxy.log()] == [
+            (429, None, None), ("reset", "reset_after", 201)]
+    assert [item["name"] for item in upstream.state.dump()["integrations"]] == ["made once"]
+
+
+def test_a_head_answer_keeps_the_servers_content_length(upstream):
+    with RecordingProxy(upstream.url) as proxy:
+        direct = requests.head(upstream.url + "/api/v1/teams/", headers={"Authorization": TOKEN}, timeout=10)
+        proxied = requests.head(proxy.url + "/api/v1/teams/", headers={"Authorization": TOKEN}, timeout=10)
+    assert proxied.status_code == direct.status_code == 200
+    assert proxied.headers["Content-Length"] == direct.headers["Content-Length"] != "0"
