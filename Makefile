@@ -110,7 +110,7 @@ clean:
 # Request counts, wall times and peak memory against the local emulator (a few minutes); writes
 # docs/performance.md. Not part of `make test`. BENCH_ARGS e.g. "--reps 3 --output -", or "--only pages --splice" to
 # measure one section again (listings one page at a time vs at once, a few minutes) into the page (see bench/run.py).
-# With ONCALL_TEST_URL/ONCALL_TEST_TOKEN set, section 1 (requests per operation) is measured against that OnCall instead.
+# With ONCALL_TEST_URL/ONCALL_TEST_TOKEN set, sections 1 (requests per operation) and 5 (fleet) are measured against that OnCall.
 BENCH_ARGS ?=
 bench: venv-2.19
 	@$(STEP) "bench" $(VENV_OLD)/bin/python bench/run.py $(BENCH_ARGS)

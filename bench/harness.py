@@ -105,7 +105,10 @@ class Api:
         return self.call("POST", path, json=body)
 
     def team_id(self, name):
-        return [team for team in self.call("GET", "teams/", params={"name": name})["results"] if team["name"] == name][0]["id"]
+        found = [team for team in self.call("GET", "teams/", params={"name": name})["results"] if team["name"] == name]
+        if not found:
+            raise SystemExit("the server has no team %s: the benchmark names the teams ops and db (Grafana teams, which OnCall copies)" % name)
+        return found[0]["id"]
 
     def count(self, path):
         return self.call("GET", path, params={"perpage": PAGE})["count"]

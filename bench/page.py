@@ -83,6 +83,6 @@ Everything runs against the bundled emulator (`tests/emulator/`, rate limit rais
 request log: a small callback (`bench/callback_plugins/bench_log.py`) clears the log when each task starts
 and reads it back when its result arrives. Times are wall-clock on this machine, so they include Ansible's
 own work per task (templating, building and starting the module), which dwarfs the HTTP requests to a
-local server. Section 1's request counts can be measured against a real OnCall instead
+local server. Sections 1 and 5 can be measured against a real OnCall instead
 (`ONCALL_TEST_URL=... ONCALL_TEST_TOKEN=... make bench`, see [development.md](development.md#against-a-real-oncall)): its part then says so.
 """ % dict(machine, date=datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), took=took, partial=partial, rate=RATE_LIMIT)

@@ -32,8 +32,9 @@ from sections import SECTIONS
 from target import real_server
 
 SECTION_NAMES = [section.name for section in SECTIONS]  # what --only takes, in the order they run
-# What runs against a real OnCall: the request counts per operation, on whatever the server holds besides the run's objects.
-REAL_SECTIONS = ("operations",)
+# What runs against a real OnCall, on whatever the server holds besides the run's objects: the request counts per operation,
+# and the fleet (made there, with the run's prefix; --fleet-size integrations, a minute or more of the rate limit per 300).
+REAL_SECTIONS = ("operations", "fleet")
 
 
 def parse_args(argv):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import statistics
 
-from harness import RATE_LIMIT, Api, Section, Unsafe, emulator, ms, out, pages, table
+from harness import RATE_LIMIT, Section, Unsafe, ms, out, pages, table
+from target import describe_server, open_target
 
 CAP = 300  # requests a minute per token: the real API's throttle
 GOAL_REQUESTS, GOAL_SECONDS = 10, 5.0  # issue 7: "under 10 requests and a few seconds for the whole fleet"
@@ -17,14 +18,26 @@ FLEET_LOOP_ARGS = {"name": "{{ item.name }}", "team_id": "{{ item.team_id }}", "
                    "templates": "{{ item.templates }}", "default_route": "{{ item.default_route }}"}
 
 
-def fleet_setup(api, size):
-    """Give every seeded integration two templates and a default-route chain (plain API), return the config that lists them."""
-    chain = api.post("escalation_chains/", name="fleet-chain")["id"]
-    integrations = api.list_all("integrations/")
+def fleet_setup(target, size):
+    """Give every seeded integration two templates and a default-route chain (plain API), return the config that lists them.
+
+    A real server is not seeded: the fleet is made there, `size` integrations named with the run's prefix, each made with
+    its templates and chain in one request (types take turns, every third in team ops or db); the rest of what the
+    server holds stays out of the fleet (and untouched)."""
+    api = target.api
+    teams = [api.team_id("ops"), api.team_id("db")] if target.real else None  # before anything is made
+    chain = api.post("escalation_chains/", name=target.name("fleet-chain"))["id"]
+    wanted = {"templates": FLEET_TEMPLATES, "default_route": {"escalation_chain_id": chain}}
+    if target.real:
+        for number in range(1, size + 1):
+            team = {"team_id": teams[(number // 3) % 2]} if number % 3 == 0 else {}
+            api.post("integrations/", name=target.name("fleet-%05d" % number), type=("webhook", "alertmanager")[number % 2], **dict(wanted, **team))
+    integrations = [item for item in api.list_all("integrations/") if item["name"].startswith(target.prefix) or not target.real]
     if len(integrations) != size:
-        raise RuntimeError("expected %d seeded integrations, the server lists %d" % (size, len(integrations)))
-    for integration in integrations:
-        api.call("PUT", "integrations/%s/" % integration["id"], json={"templates": FLEET_TEMPLATES, "default_route": {"escalation_chain_id": chain}})
+        raise RuntimeError("expected %d integrations in the fleet, the server lists %d" % (size, len(integrations)))
+    if not target.real:
+        for integration in integrations:
+            api.call("PUT", "integrations/%s/" % integration["id"], json=wanted)
     return [{"name": integration["name"], "team_id": integration["team_id"] or "", "type": integration["type"],
              "templates": FLEET_TEMPLATES, "default_route": {"escalation_chain_id": chain}} for integration in integrations]
 
@@ -33,7 +46,7 @@ def fleet_task(name, module, options, **extra):
     return dict({"name": name, "oncall.grafana." + module: options}, **extra)
 
 
-def fleet_unchanged_runs(runner, url, fleet, reps, loop_reps):
+def fleet_unchanged_runs(runner, target, fleet, reps, loop_reps):
     """The unchanged fleet, one task (reps runs) and a loop (loop_reps runs), interleaved: {kind: [(wall, record), ...]}."""
     tasks = {
         "merged": [fleet_task("oncall_integrations merged x%d" % len(fleet), "oncall_integrations", {"state": "merged", "config": "{{ fleet }}"})],
@@ -43,22 +56,25 @@ def fleet_unchanged_runs(runner, url, fleet, reps, loop_reps):
     for rep in range(max(reps, loop_reps)):
         for kind, count in (("merged", reps), ("loop", loop_reps)):
             if rep < count:
-                wall, records = runner.run(url, tasks[kind], play_vars={"fleet": fleet})
+                wall, records = target.run(runner, tasks[kind], play_vars={"fleet": fleet})
                 runs[kind].append((wall, records[0]))
     return runs
 
 
-def fleet_other_runs(runner, url, fleet, reps):
-    """Per run: gathered, replaced from what it gathered (unchanged), then merged with one item changed (a new value each run)."""
+def fleet_other_runs(runner, target, fleet, reps):
+    """Per run: gathered, replaced from what it gathered (unchanged), then merged with one item changed (a new value each run).
+
+    On a real server `gathered` is scoped to the run's prefix, so that `replaced` lists the fleet only."""
+    scope = {"scope": {"name_prefix": target.prefix}} if target.real else {}
     tasks = [
-        fleet_task("oncall_integrations gathered", "oncall_integrations", {"state": "gathered"}, register="fleet_now"),
+        fleet_task("oncall_integrations gathered", "oncall_integrations", dict({"state": "gathered"}, **scope), register="fleet_now"),
         fleet_task("oncall_integrations replaced from gathered", "oncall_integrations", {"state": "replaced", "config": "{{ fleet_now.gathered }}"}),
         fleet_task("oncall_integrations merged, one item changed", "oncall_integrations", {"state": "merged", "config": "{{ fleet_changed }}"}),
     ]
     runs = {"gathered": [], "replaced": [], "changed": []}
     for rep in range(reps):
         changed = [dict(fleet[0], description_short="fleet change %d" % rep)] + fleet[1:]
-        dummy, records = runner.run(url, tasks, play_vars={"fleet_changed": changed})
+        dummy, records = target.run(runner, tasks, play_vars={"fleet_changed": changed})
         for kind, record in zip(runs, records):
             runs[kind].append((None, record))
     return runs
@@ -108,21 +124,19 @@ def goal_line(merged):
 
 
 def bench_fleet(runner, size, reps, loop_reps):
-    server = emulator(seed=size)
-    try:
-        api = Api(server.url)
-        fleet = fleet_setup(api, size)
-        summary = {kind: summarize(runs) for kind, runs in fleet_unchanged_runs(runner, server.url, fleet, reps, loop_reps).items()}
-        summary.update((kind, summarize(runs)) for kind, runs in fleet_other_runs(runner, server.url, fleet, reps).items())
-        routes = api.count("routes/")
-    finally:
-        server.stop()
-    listing = pages(size) + pages(routes)
-    expected = [("merged", "`oncall_integrations`, `state: merged`, unchanged", pages(size)),
+    with open_target(seed=size) as target:
+        fleet = fleet_setup(target, size)
+        runs = fleet_unchanged_runs(runner, target, fleet, reps, loop_reps)
+        runs.update(fleet_other_runs(runner, target, fleet, reps))
+        # Every listing reads the whole organization: on a real server, the fleet and whatever else it holds.
+        total, routes = target.api.count("integrations/"), target.api.count("routes/")
+    summary = {kind: summarize(kind_runs) for kind, kind_runs in runs.items()}
+    listing = pages(total) + pages(routes)
+    expected = [("merged", "`oncall_integrations`, `state: merged`, unchanged", pages(total)),
                 ("loop", "`oncall_integration`, `loop:` over the %d items, unchanged" % size, size),
                 ("gathered", "`oncall_integrations`, `state: gathered`", listing),
                 ("replaced", "`oncall_integrations`, `state: replaced` from the gathered output, unchanged", listing),
-                ("changed", "`oncall_integrations`, `state: merged`, one item changed", pages(size) + 1)]
+                ("changed", "`oncall_integrations`, `state: merged`, one item changed", pages(total) + 1)]
     rows, cap_rows = fleet_rows(summary, expected)
     goal = goal_line(summary["merged"])
     text = table(["%d integrations" % size, "Runs", "Requests", "Writes", "Minimum", "At minimum", "Changed", "Task (median)",
@@ -130,7 +144,9 @@ def bench_fleet(runner, size, reps, loop_reps):
     cap_text = table(["At the real cap of %d requests a minute" % CAP, "Requests", "Share of a minute's budget",
                       "Steady pace (requests x %.1f s)" % (60.0 / CAP), "Throttle floor from a fresh window", "Fits in one minute's budget"],
                      cap_rows)
-    return text, cap_text, goal, {"summary": summary, "routes": routes, "size": size, "reps": reps, "loop_reps": loop_reps}
+    return text, cap_text, goal, {"summary": summary, "routes": routes, "size": size, "reps": reps, "loop_reps": loop_reps, "total": total,
+                                  "server": describe_server() if target.real else None,
+                                  "throttled": sum(record["throttled"] for kind_runs in runs.values() for dummy, record in kind_runs)}
 
 
 def run_fleet(runner, args):
@@ -150,20 +166,17 @@ def render_fleet(args, result):
     return """\
 ## 5. Fleet: %(size)d integrations in one task vs a loop
 
-The emulator seeded with %(size)d integrations (`seed_integrations=N`, no playbook involved), then, through
-the plain API, every one given two templates (`grouping_key`, `slack.title`) and an escalation chain on its
-default route. The same list of %(size)d items, made from the server's listing, is handed to both sides as a
+%(setup)s The same list of %(size)d items, made from the server's listing, is handed to both sides as a
 play variable: `name`, `team_id` (`""` for the ones without a team; every third has one), `type`, the two
 `templates` (written `!unsafe`) and `default_route.escalation_chain_id`. Nothing differs, so nothing is
 written. (a) One `oncall.grafana.oncall_integrations` task with `state: merged` and `config` listing all
-%(size)d; (b) one `oncall.grafana.oncall_integration` task with `loop:` over the same items. Same emulator,
-same benchmark run, rate limit raised to %(rate)s so that the modules are measured, not the throttle. Each
+%(size)d; (b) one `oncall.grafana.oncall_integration` task with `loop:` over the same items. %(same)s Each
 in its own `ansible-playbook` run, interleaved: the one task %(reps)d times, the loop %(loop_reps)d times
 only (it is slow). Then %(reps)d times a playbook of three `oncall_integrations` tasks: `state: gathered`
 (registered), `state: replaced` with the `gathered` output as `config` (so unchanged), and `state: merged`
 with the first item's `description_short` set to a value new in that run (one item changed, one write).
 *Minimum*: one request per page of 100 integrations; the loop, one lookup per item; `gathered` and
-`replaced` also list the routes (%(routes)d, each integration's default route), one request per page of
+`replaced` also list the routes (%(routes)d, %(routes_are)s), one request per page of
 100; one changed item, the pages and one write. *Task* is the callback's clock (the task's start to its
 result); *whole ansible-playbook* also counts starting Ansible and parsing the %(size)d-item playbook (only
 for the tasks run alone). The ratio row divides the loop's figures by the one task's.
@@ -183,13 +196,33 @@ leaves the window. *Fits* says whether the task stays within one minute's budget
 %(cap_text)s
 
 %(goal)s
-""" % dict(size=fleet["size"], rate=RATE_LIMIT, reps=fleet["reps"], loop_reps=fleet["loop_reps"], routes=fleet["routes"], text=text,
+""" % dict(fleet_server_text(fleet), size=fleet["size"], reps=fleet["reps"], loop_reps=fleet["loop_reps"], routes=fleet["routes"], text=text,
            cap_text=cap_text, goal=goal, cap=CAP, ratio_requests=loop["requests"] / merged["requests"], ratio_task=loop["task"] / merged["task"],
            loop_item=ms(loop["task"] / fleet["size"]), merged_task=merged["task"])
 
 
+def fleet_server_text(fleet):
+    """The sentences of the section's text that depend on the server: how the fleet was made, and what its limit was."""
+    if not fleet.get("server"):
+        return {"setup": "The emulator seeded with %d integrations (`seed_integrations=N`, no playbook involved), then, through\n"
+                         "the plain API, every one given two templates (`grouping_key`, `slack.title`) and an escalation chain on its\n"
+                         "default route." % fleet["size"],
+                "same": "Same emulator,\nsame benchmark run, rate limit raised to %s so that the modules are measured, not the throttle." % RATE_LIMIT,
+                "routes_are": "each integration's default route"}
+    throttled = ("%d request%s refused with HTTP 429, which the client waited out and the counts leave out"
+                 % (fleet["throttled"], "s" if fleet["throttled"] > 1 else "") if fleet["throttled"] else "no request refused")
+    return {"setup": "Measured against %s (`ONCALL_TEST_URL`), whose requests the playbook tests' recording proxy counted: %d\n"
+                     "integrations made there through the plain API, named with the run's prefix, each with two templates\n"
+                     "(`grouping_key`, `slack.title`) and an escalation chain on its default route. The server held %d integrations\n"
+                     "in all, which every listing reads; `gathered` is scoped to the run's prefix (`scope.name_prefix`), so that\n"
+                     "`replaced` lists the fleet only." % (fleet["server"], fleet["size"], fleet["total"]),
+            "same": "Same server, same benchmark run, at the server's own rate limit: the times include its\nwaits (%s)." % throttled,
+            "routes_are": "all the server's routes"}
+
+
 def add_arguments(parser):
-    parser.add_argument("--fleet-size", type=int, default=500, help="seeded integrations in the fleet section (default 500)")
+    parser.add_argument("--fleet-size", type=int, default=500,
+                        help="integrations in the fleet section, seeded on the emulator, made on a real OnCall (default 500)")
     parser.add_argument("--fleet-loop-reps", type=int, default=3, help="runs of the fleet's slow loop of oncall_integration (default 3)")
 
 

@@ -2,7 +2,7 @@
 # Copyright (c) 2026, oncall.grafana contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""`make bench` against a server given by ONCALL_TEST_URL: the request-count section, through the recording proxy.
+"""`make bench` against a server given by ONCALL_TEST_URL: the request-count sections, through the recording proxy.
 
 A stand-in emulator plays the real server, started as one would be (the real rate limit, no Slack), and is only
 ever reached by its URL: the benchmark must count through the proxy, say which server the figures came from, keep
@@ -39,12 +39,12 @@ def parts(page):
 
 
 @pytest.mark.emulator_only("starts a stand-in server of its own for the benchmark")
-def test_requests_per_operation_are_measured_against_the_server_and_it_is_left_as_it_was(tmp_path):
+def test_requests_per_operation_and_the_fleet_are_measured_against_the_server_and_it_is_left_as_it_was(tmp_path):
     before = (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
     page = tmp_path / "performance.md"
     page.write_text(before, encoding="utf-8")
     with EmulatorServer(token=TOKEN, teams=["ops", "db"], host="127.0.0.1", port=0) as server:
-        proc = bench(server.url, "--output", str(page))
+        proc = bench(server.url, "--output", str(page), "--fleet-size", "20", "--reps", "1", "--fleet-loop-reps", "1")
         assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
         after = page.read_text(encoding="utf-8")
         operations = parts(after)["operations"]
@@ -52,8 +52,11 @@ def test_requests_per_operation_are_measured_against_the_server_and_it_is_left_a
         assert "Every operation is at its minimum." in operations
         # No Slack on this server: the rows name the team and chain only, and say so.
         assert "no Slack channel #alerts" in operations and "/slack_channels/?channel_name" not in operations
-        assert {name: part for name, part in parts(after).items() if name != "operations"} == {
-            name: part for name, part in parts(before).items() if name != "operations"}
+        fleet = parts(after)["fleet"]
+        assert "Measured against the OnCall at %s" % server.url.split("//")[1] in fleet and "The server held 20 integrations" in fleet
+        assert "| yes |" in fleet and "**no**" not in fleet  # every fleet row at its minimum
+        assert {name: part for name, part in parts(after).items() if name not in ("operations", "fleet")} == {
+            name: part for name, part in parts(before).items() if name not in ("operations", "fleet")}
         # Everything the run made is gone (the emulator's own log shows the section did make things there).
         for path in ("integrations", "escalation_chains", "webhooks"):
             listed = requests.get("%s/api/v1/%s/" % (server.url, path), headers={"Authorization": TOKEN}, timeout=30)
