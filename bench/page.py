@@ -84,5 +84,5 @@ request log: a small callback (`bench/callback_plugins/bench_log.py`) clears the
 and reads it back when its result arrives. Times are wall-clock on this machine, so they include Ansible's
 own work per task (templating, building and starting the module), which dwarfs the HTTP requests to a
 local server. Sections 1 and 5 can be measured against a real OnCall instead
-(`ONCALL_TEST_URL=... ONCALL_TEST_TOKEN=... make bench`, see [development.md](development.md#against-a-real-oncall)): its part then says so.
+(`ONCALL_TEST_URL=... ONCALL_TEST_TOKEN=... make bench`, see [development.md](development.md#against-a-real-oncall)): their parts then say so.
 """ % dict(machine, date=datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), took=took, partial=partial, rate=RATE_LIMIT)

@@ -41,8 +41,9 @@ def parse_args(argv):
     real = real_server() is not None
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(REAL_SECTIONS if real else SECTION_NAMES),
-                        help="comma-separated sections to run, of %s (default all, or %s against a real OnCall; with some only, no page "
-                             "is written unless --output is given)" % (", ".join(SECTION_NAMES), ", ".join(REAL_SECTIONS)))
+                        help="comma-separated sections to run, of %s (default all; with some only, no page is written unless --output "
+                             "is given). Against a real OnCall: %s, by default both, spliced into the page (--output, default "
+                             "docs/performance.md) unless --output -" % (", ".join(SECTION_NAMES), ", ".join(REAL_SECTIONS)))
     # --reps is read by two sections (unchanged, fleet), so it is declared here; a flag only one section reads is in its file.
     parser.add_argument("--reps", type=int, default=5, help="repetitions of the 50-integration comparison and of the fleet's tasks (default 5)")
     for section in SECTIONS:

@@ -264,6 +264,14 @@ class FaultPlan:
                     return rule, rule.count - rule.remaining
         return None, 0
 
+    def give_back(self, rule):
+        """Undo one take() of `rule`: the request it took did not count (the recording proxy's server refused it with
+        its own 429). A used-up rule goes back to its place among the others, which keep the order they were added in."""
+        with self._lock:
+            rule.remaining += 1
+            if rule not in self.rules:
+                self.rules.insert(sum(1 for other in self.rules if other.id < rule.id), rule)
+
     def describe(self):
         with self._lock:
             return [rule.describe() for rule in self.rules]

@@ -19,9 +19,8 @@ fault tests run against any server: a "status" rule answers in the server's plac
 (a 429 without the Allow header, the proxy knowing no views), "delay" waits before forwarding, "reset_before" resets
 without forwarding, "reset_after" forwards (the change is made) then resets, and "hold" forwards the held requests
 one at a time in arrival order. Its log then says which rule took a request, in the emulator's keys (fault, applied,
-arrival, released, delay, answer). A request a rule forwards that the server refuses with its own 429 (a real server's
-rate limit) is sent again after the wait the server asks for, so the rule acts on a request the server ran; the
-refusals are logged as plain entries.
+arrival, released, delay, answer). When the server refuses a request a rule forwarded with its own 429 (a real server's
+rate limit), the client gets that answer, the log a plain entry, and the rule its use back, for the client's next try.
 
 Another process (the benchmark's Ansible callback) reads the log at ``<proxy url>/__proxy__/requests`` (GET: the log
 as the emulator's ``/__emulator__/requests`` gives its own; DELETE: empty it); that path is never forwarded.
@@ -112,12 +111,15 @@ class RecordingProxy:
         request = Request(EnvironBuilder(method=method, path=parts.path, query_string=parts.query, headers=headers, data=body).get_environ())
         rule, use = self.faults.take(request)
         if rule is None:
-            return self._logged(method, target, headers, body)
+            answer = self._forward(method, target, headers, body)
+            self._record(method, target, body, _status(answer))
+            return answer
         if rule.kind == "hold":
             # Logged before the next held request may go, so the log shows them in the order they went.
             with rule.gate.turn(use) as released:
-                answer = self._forward_past_throttle(method, target, headers, body)
-                self._record(method, target, body, _status(answer), {"fault": rule.kind, "applied": True, "arrival": use, "released": released})
+                answer = self._forward(method, target, headers, body)
+                if not self._throttled(rule, method, target, body, answer):
+                    self._record(method, target, body, _status(answer), {"fault": rule.kind, "applied": True, "arrival": use, "released": released})
                 return answer
         if rule.kind == "status":
             response = fault_response(request, rule)
@@ -125,38 +127,33 @@ class RecordingProxy:
             return response.status_code, None, list(response.headers.items()), response.get_data(), False
         if rule.kind == "delay":
             time.sleep(rule.options["seconds"])  # the client may have given up by now; the request still goes
-            answer = self._forward_past_throttle(method, target, headers, body)
-            self._record(method, target, body, _status(answer), {"fault": rule.kind, "applied": True, "delay": rule.options["seconds"]})
+            answer = self._forward(method, target, headers, body)
+            if not self._throttled(rule, method, target, body, answer):
+                self._record(method, target, body, _status(answer), {"fault": rule.kind, "applied": True, "delay": rule.options["seconds"]})
             return answer
         if rule.kind == "reset_before":
             self._record(method, target, body, "reset", {"fault": rule.kind, "applied": False})
             return None
         # reset_after: the server makes the change, its answer is lost
-        answer = self._forward_past_throttle(method, target, headers, body)
-        self._record(method, target, body, "reset", {"fault": rule.kind, "applied": answer is not None,
-                                                     "answer": answer[0] if answer is not None else "reset"})
+        answer = self._forward(method, target, headers, body)
+        if self._throttled(rule, method, target, body, answer):
+            return answer
+        self._record(method, target, body, "reset", {"fault": rule.kind, "applied": answer is not None, "answer": _status(answer)})
         return None
 
-    def _logged(self, method, target, headers, body):
-        """Forward the request and log it with the server's status ("reset" when it gave no answer)."""
-        answer = self._forward(method, target, headers, body)
-        self._record(method, target, body, _status(answer))
-        return answer
+    def _throttled(self, rule, method, target, body, answer):
+        """Whether the server refused a request the rule forwarded with its own 429 (a real server's rate limit).
 
-    def _forward_past_throttle(self, method, target, headers, body):
-        """Forward a request a fault rule took; while the server refuses it with 429, log that and send it again after the
-        wait it asks for (at most 60 s, at most 10 times), so that the rule's effect lands on a request the server ran."""
-        for dummy in range(10):
-            answer = self._forward(method, target, headers, body)
-            if answer is None or answer[0] != 429:
-                return answer
-            self._record(method, target, body, 429)
-            retry_after = dict((key.lower(), value) for key, value in answer[2]).get("retry-after")
-            try:
-                time.sleep(min(60.0, max(0.0, float(retry_after or 1))))
-            except ValueError:
-                time.sleep(1)
-        return answer
+        That answer goes to the client as it is, logged as a plain entry, and the rule gets its use back, so that it
+        acts on the client's next try, one the server runs (the proxy never sends a request again itself: the client
+        may have given up and sent its own by then). A hold's use is not given back: its gate has opened.
+        """
+        if answer is None or answer[0] != 429:
+            return False
+        self._record(method, target, body, 429)
+        if rule.gate is None:
+            self.faults.give_back(rule)
+        return True
 
     def _forward(self, method, target, headers, body):
         """(status, reason, headers, body, upstream said close) of the upstream's answer; None when it gave none."""

@@ -185,16 +185,27 @@ def test_another_process_reads_and_empties_the_log_over_http_and_that_is_never_f
     assert [entry["path"] for entry in emulator_log(upstream)] == ["/api/v1/teams/"]
 
 
-def test_a_request_a_rule_forwards_that_the_server_throttles_is_sent_again_so_the_rule_acts_on_a_request_it_ran(upstream):
-    """Near a real server's rate limit: the lost answer must be that of a create the server made, not of its 429."""
+@pytest.mark.parametrize("kind", ["reset_after", "delay"])
+def test_a_request_a_rule_forwards_that_the_server_throttles_gets_the_429_and_the_rule_acts_on_the_next_try(upstream, kind):
+    """Near a real server's rate limit: the rule must act on a request the server ran, and the proxy never sends one again
+    itself (the client may have given up and sent its own)."""
     upstream.add_fault("POST", r"^/api/v1/integrations/$", kind="status", status=429, retry_after=1)
     with RecordingProxy(upstream.url) as proxy:
-        proxy.faults.add({"kind": "reset_after", "method": "POST", "path": r"^/api/v1/integrations/$"})
-        with pytest.raises(requests.ConnectionError):
-            requests.post(proxy.url + "/api/v1/integrations/", json={"name": "made once", "type": "webhook"},
-                          headers={"Authorization": TOKEN}, timeout=30)
-        assert [(entry["status"], entry.get("fault"), entry.get("answer")) for entry in proxy.log()] == [
-            (429, None, None), ("reset", "reset_after", 201)]
+        def create():
+            return requests.post(proxy.url + "/api/v1/integrations/", json={"name": "made once", "type": "webhook"},
+                                 headers={"Authorization": TOKEN}, timeout=30)
+
+        proxy.faults.add(dict({"kind": kind, "method": "POST", "path": r"^/api/v1/integrations/$"}, **({"seconds": 0} if kind == "delay" else {})))
+        proxy.faults.add({"kind": "status", "status": 502, "method": "GET"})  # a later rule: it stays behind the one given back
+        refused = create()
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+        assert [(rule["kind"], rule["remaining"]) for rule in proxy.faults.describe()] == [(kind, 1), ("status", 1)]
+        if kind == "reset_after":
+            with pytest.raises(requests.ConnectionError):
+                create()
+        else:
+            assert create().status_code == 201
+        assert [(entry["status"], entry.get("fault")) for entry in proxy.log()] == [(429, None), ("reset" if kind == "reset_after" else 201, kind)]
     assert [item["name"] for item in upstream.state.dump()["integrations"]] == ["made once"]
 
 
