@@ -225,6 +225,17 @@ def pytest_configure(config):  # pylint: disable=unused-argument
                                 "or neither to run them against the emulator")
 
 
+def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument
+    """Against a real server, skip the tests marked emulator_only with their reason (also those that never use the
+    ``oncall`` fixture, having emulators of their own)."""
+    if not (os.environ.get("ONCALL_TEST_URL") and os.environ.get("ONCALL_TEST_TOKEN")):
+        return
+    for item in items:
+        marker = item.get_closest_marker("emulator_only")
+        if marker:
+            item.add_marker(pytest.mark.skip(reason="emulator only: %s" % (marker.args[0] if marker.args else "needs the local emulator")))
+
+
 def pytest_report_header(config):  # pylint: disable=unused-argument
     url = os.environ.get("ONCALL_TEST_URL")
     return "playbook tests against %s" % (url if url and os.environ.get("ONCALL_TEST_TOKEN") else "the local emulator")
@@ -265,14 +276,11 @@ def oncall_server():
 
 
 @pytest.fixture
-def oncall(oncall_server, request):
+def oncall(oncall_server):
     """The server, emptied (emulator) or cleaned of this run's objects (real server), with a fresh request log.
 
     On a real server the test's objects are deleted again afterwards, pass or fail.
     """
-    marker = request.node.get_closest_marker("emulator_only")
-    if marker and not oncall_server.is_emulator:
-        pytest.skip("emulator only: %s" % (marker.args[0] if marker.args else "needs the local emulator"))
     oncall_server.reset()
     yield oncall_server
     if not oncall_server.is_emulator:
