@@ -22,7 +22,10 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "emulator"))
+sys.path.insert(0, str(REPO / "tests" / "integration"))
 
+from raw_api import RawApi  # noqa: E402 pylint: disable=wrong-import-position,import-error
+from recording_proxy import refused_by_server  # noqa: E402 pylint: disable=wrong-import-position,import-error
 from server import EmulatorServer  # noqa: E402 pylint: disable=wrong-import-position,import-error
 
 TOKEN = "bench-token-0123456789abcdef"
@@ -80,23 +83,15 @@ class PlayDumper(yaml.SafeDumper):
 PlayDumper.add_representer(Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value)))
 
 
-class Api:
-    """Setup through the raw API (plain requests, not the collection's client).
-
-    One connection per call (a self-hosted engine closes connections without saying so), and a throttled call
-    is sent again after the wait the server asks for (a real server allows 300 requests a minute).
-    """
+class Api(RawApi):
+    """Setup through the raw API (tests/integration/raw_api.py: plain requests, not the collection's client), whose
+    answers must be successes."""
 
     def __init__(self, url, token=TOKEN):
-        self.url = url
-        self.headers = {"Authorization": token, "Connection": "close"}
+        super().__init__(url, token)
 
     def call(self, method, path, **kwargs):
-        for dummy in range(10):
-            response = requests.request(method, "%s/api/v1/%s" % (self.url, path), headers=self.headers, timeout=30, **kwargs)
-            if response.status_code != 429:
-                break
-            time.sleep(min(60.0, float(response.headers.get("Retry-After") or 1)))
+        response = self.api(method, path, **kwargs)
         if response.status_code >= 400:
             raise RuntimeError("%s %s: HTTP %s %s" % (method, path, response.status_code, response.text[:300]))
         return response.json() if response.content else None
@@ -113,17 +108,8 @@ class Api:
     def count(self, path):
         return self.call("GET", path, params={"perpage": PAGE})["count"]
 
-    def list_all(self, path):
-        found, page = [], 1
-        while True:
-            body = self.call("GET", path, params={"perpage": PAGE, "page": page})
-            found += body["results"]
-            if not body["next"]:
-                return found
-            page += 1
-
     def control(self, method, name):
-        response = requests.request(method, "%s/__emulator__/%s" % (self.url, name), timeout=30)
+        response = requests.request(method, "%s/__emulator__/%s" % (self.server_url, name), timeout=30)
         response.raise_for_status()
         return response.json() if response.content else None
 
@@ -187,7 +173,7 @@ class Runner:
         wall = time.monotonic() - started
         records = json.loads(results.read_text()) if results.exists() else []
         for record in records:
-            answered = [entry for entry in record["requests"] if entry["status"] != 429 or entry.get("fault")]
+            answered = [entry for entry in record["requests"] if not refused_by_server(entry)]
             record["throttled"] = len(record["requests"]) - len(answered)
             record["requests"] = answered
         failed = [record for record in records if record["status"] != "ok"]

@@ -13,18 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import uuid
 from urllib.parse import urlsplit
 
-from harness import REPO, TOKEN, Api, emulator
-
-sys.path.insert(0, str(REPO / "tests" / "integration"))
-
-from recording_proxy import RecordingProxy  # noqa: E402 pylint: disable=wrong-import-position,import-error
-
-# What a real server's run deletes at the end: every object of these listings whose name has the run's prefix.
-_MADE = ("integrations/", "escalation_chains/", "webhooks/")
+from harness import TOKEN, Api, emulator  # harness puts tests/integration on sys.path
+from recording_proxy import RecordingProxy  # pylint: disable=import-error
 
 
 def real_server():
@@ -64,6 +57,11 @@ class Target:
         return runner.run(self.url, tasks, token=self.token, log_url=self.log_url, **kwargs)
 
 
+def emulator_target(server):
+    """The Target of an emulator a section started itself (the sections that need one of their own)."""
+    return Target(server.url, TOKEN, None, "bench-", real=False)
+
+
 @contextlib.contextmanager
 def open_target(seed=0):
     """The server to measure, ready for a section: an emulator seeded with `seed` integrations, or the real OnCall
@@ -72,7 +70,7 @@ def open_target(seed=0):
     if real is None:
         server = emulator(seed=seed)
         try:
-            yield Target(server.url, TOKEN, None, "bench-", real=False)
+            yield emulator_target(server)
         finally:
             server.stop()
         return
@@ -83,11 +81,4 @@ def open_target(seed=0):
         try:
             yield target
         finally:
-            cleanup(Api(url, token), prefix)
-
-
-def cleanup(api, prefix):
-    for path in _MADE:
-        for item in api.list_all(path):
-            if item["name"].startswith(prefix):
-                api.call("DELETE", "%s%s/" % (path, item["id"]))
+            Api(url, token).delete_prefixed(prefix)  # straight to the server

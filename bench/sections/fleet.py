@@ -32,7 +32,7 @@ def fleet_setup(target, size):
         for number in range(1, size + 1):
             team = {"team_id": teams[(number // 3) % 2]} if number % 3 == 0 else {}
             api.post("integrations/", name=target.name("fleet-%05d" % number), type=("webhook", "alertmanager")[number % 2], **dict(wanted, **team))
-    integrations = [item for item in api.list_all("integrations/") if item["name"].startswith(target.prefix) or not target.real]
+    integrations = [item for item in api.list("integrations/") if item["name"].startswith(target.prefix) or not target.real]
     if len(integrations) != size:
         raise RuntimeError("expected %d integrations in the fleet, the server lists %d" % (size, len(integrations)))
     if not target.real:

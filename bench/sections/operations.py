@@ -175,7 +175,7 @@ def setup_objects(api, n, real):
         "team_ops": team_ops,
         "name": n,
         # The emulator has #alerts; a real server may have no Slack, or not that channel.
-        "slack": not real or any(channel["name"] == "alerts" for channel in api.list_all("slack_channels/?channel_name=alerts")),
+        "slack": not real or any(channel["name"] == "alerts" for channel in api.list("slack_channels/", channel_name="alerts")),
     }
     ids["n_integrations"] = api.count("integrations/")
     ids["n_chains"] = api.count("escalation_chains/")

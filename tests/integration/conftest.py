@@ -20,7 +20,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -35,7 +34,8 @@ sys.path.insert(0, str(REPO / "tests" / "emulator"))
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 from server import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
-from recording_proxy import RecordingProxy  # noqa: E402  pylint: disable=wrong-import-position
+from raw_api import RawApi  # noqa: E402  pylint: disable=wrong-import-position
+from recording_proxy import RecordingProxy, refused_by_server  # noqa: E402  pylint: disable=wrong-import-position
 
 TOKEN = "emulator-test-token-0123456789abcdef"
 TEAMS = ("ops", "db")
@@ -46,10 +46,6 @@ SCHEDULES = ("primary", "secondary")
 USER_GROUPS = ("sre-oncall",)
 # Far above what the tests send, so the rate limit never trips by accident (fault tests lower it on purpose).
 TEST_RATE_LIMIT = "100000/m"
-
-
-def _usernames():
-    return [user if isinstance(user, str) else user[0] for user in USERS]
 
 
 def _has_users(target):
@@ -76,17 +72,16 @@ _NEEDS = {
 }
 
 
-class Target:
+class Target(RawApi):
     """The OnCall server under test, the recording proxy the playbooks reach it through, and an independent way to
-    read it (plain requests on a fresh connection per call, not our client).
+    read it (RawApi: plain requests on a fresh connection per call, not our client).
 
     ``url`` is the proxy's: what playbooks get. ``server_url`` is the server's own: what the raw read-back uses, so
     that reading state back never shows in the request log. ``log()`` is the proxy's log, on any server.
     """
 
     def __init__(self, server_url, token, proxy, emulator=None):
-        self.server_url = server_url.rstrip("/")
-        self.token = token
+        super().__init__(server_url, token)
         self.proxy = proxy
         self.url = proxy.url
         self.emulator = emulator
@@ -101,36 +96,7 @@ class Target:
         """A name unique to this test run, so a real server's other objects are never touched."""
         return self.prefix + suffix
 
-    # -- independent read-back and setup through the raw API
-    def api(self, method, path, **kwargs):
-        """One call on a fresh connection: a self-hosted engine (uWSGI) closes connections without saying so, and a
-        pooled connection's next request meets a reset. A read that still meets one is sent again once; a throttled
-        call (a real server allows 300 requests a minute) is sent again after the wait the server asks for."""
-        url = "%s/api/v1/%s" % (self.server_url, path.lstrip("/"))
-        headers = {"Authorization": self.token, "Connection": "close"}
-        resets = 0
-        for dummy in range(20):
-            try:
-                response = requests.request(method, url, headers=headers, timeout=30, **kwargs)
-            except requests.ConnectionError:
-                resets += 1
-                if method != "GET" or resets > 1:
-                    raise
-                continue
-            if response.status_code != 429:
-                return response
-            time.sleep(min(60.0, float(response.headers.get("Retry-After") or 1)))
-        return response
-
-    def list(self, path, **params):
-        items, page = [], 1
-        while True:
-            body = self.api("GET", path, params=dict(params, perpage=100, page=page)).json()
-            items.extend(body["results"])
-            if not body["next"] or body["current_page_number"] >= body["total_pages"]:
-                return items
-            page += 1
-
+    # -- independent read-back and setup through the raw API: api() and list(), of RawApi
     def integrations(self, name=None):
         found = self.list("integrations/", **({"name": name} if name else {}))
         return [item for item in found if item["name"].startswith(self.prefix) or not self.prefix]
@@ -177,7 +143,7 @@ class Target:
         sends again; the budgets count what the server answered. (On the emulator, 429s come only from fault rules.)
         A request a fault rule took says so (keys fault, applied, ...: see recording_proxy.py)."""
         entries = self.proxy.log()
-        return entries if self.is_emulator else [entry for entry in entries if entry["status"] != 429 or entry.get("fault") == "status"]
+        return entries if self.is_emulator else [entry for entry in entries if not refused_by_server(entry)]
 
     def clear_log(self):
         """Empty the proxy's log (and the emulator's, which also holds the test's own raw setup calls)."""
@@ -211,12 +177,8 @@ class Target:
         self.clear_log()
 
     def cleanup(self):
-        """Delete every object of this run (its names carry the prefix): integrations (with their routes), escalation
-        chains (with their steps) and outgoing webhooks."""
-        for path in ("integrations/", "escalation_chains/", "webhooks/"):
-            for item in self.list(path):
-                if item["name"].startswith(self.prefix):
-                    self.api("DELETE", "%s%s/" % (path, item["id"]))
+        """Delete every object of this run (its names carry the prefix)."""
+        self.delete_prefixed(self.prefix)
 
 
 def pytest_configure(config):  # pylint: disable=unused-argument

@@ -187,6 +187,12 @@ class RecordingProxy:
         self.stop()
 
 
+def refused_by_server(entry):
+    """Whether a log entry is the server's own 429 (its rate limit), not one a fault rule made: request budgets count
+    what the server answered, so they leave these out (the client waits and asks again)."""
+    return entry["status"] == 429 and entry.get("fault") != "status"
+
+
 def _status(answer):
     """The status an answer is logged with: the server's, or "reset" when it gave none."""
     return answer[0] if answer is not None else "reset"
