@@ -14,6 +14,7 @@ import sys
 import time
 
 from harness import TOKEN, Api, Section, emulator, out, pages, table
+from target import emulator_target
 
 from .fleet import fleet_setup, fleet_task
 from .sizes import integer_list
@@ -107,9 +108,9 @@ def bench_sizes(runner, sizes, reps, delay):
 def bench_fleet(runner, size, reps, delay):
     server = emulator(seed=size)
     try:
-        api = Api(server.url)
-        fleet = fleet_setup(api, size)
-        routes = api.count("routes/")
+        target = emulator_target(server)
+        fleet = fleet_setup(target, size)
+        routes = target.api.count("routes/")
         slow_listings(server, delay)
 
         def tasks_by_limit(limit):

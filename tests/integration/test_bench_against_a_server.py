@@ -73,3 +73,19 @@ def test_a_server_without_the_teams_is_refused_before_anything_is_made():
         proc = bench(server.url, "--output", "-")
         assert proc.returncode == 1 and "the server has no team db" in proc.stderr, proc.stderr[-2000:]
         assert not any(entry["method"] != "GET" for entry in server.state.requests)
+
+
+@pytest.mark.emulator_only("runs the benchmark's sections on emulators of their own")
+def test_every_section_runs_on_the_emulator_at_small_sizes_and_splices_into_the_page(tmp_path):
+    """`make bench` is not part of `make test`: this keeps every section working (their figures are not checked here)."""
+    page = tmp_path / "performance.md"
+    before = (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
+    page.write_text(before, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ONCALL_TEST_")}
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--splice", "--output", str(page), "--reps", "1", "--seed", "10",
+                           "--sizes", "100", "--lookups", "2", "--fleet-size", "30", "--fleet-loop-reps", "1", "--pages-sizes", "150",
+                           "--pages-reps", "1", "--pages-fleet-size", "30", "--stacks", "2", "--stacks-integrations", "5", "--stacks-reps", "1"],
+                          cwd=str(REPO), env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    after = parts(page.read_text(encoding="utf-8"))
+    assert sorted(after) == sorted(parts(before)) and all("against the bundled emulator" in part for part in after.values())
